@@ -1,0 +1,189 @@
+"""LineageGraph: the vertices and edges a trace returns, and its renderings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LINEAGE_TYPES = ("Context", "Action", "Artifact", "TrialComponent")
+
+
+def lineage_type_of(arn: str) -> str | None:
+    """The LineageType of an entity ARN (``...:artifact/...`` -> ``Artifact``), or None."""
+    resource = arn.split(":", 5)[-1]
+    kind = resource.split("/", 1)[0]
+    return {
+        "context": "Context",
+        "action": "Action",
+        "artifact": "Artifact",
+        "experiment-trial-component": "TrialComponent",
+        "experiment": "Experiment",
+    }.get(kind)
+
+
+def name_from_arn(arn: str) -> str:
+    """The resource name in an ARN (for artifacts, the hash)."""
+    return arn.split(":", 5)[-1].split("/", 1)[-1]
+
+
+@dataclass
+class Vertex:
+    """One lineage entity in a graph."""
+
+    arn: str
+    lineage_type: str | None
+    type: str | None = None
+    name: str | None = None
+    source_uri: str | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+    depth: int | None = None
+
+    @property
+    def label(self) -> str:
+        """A short human label: the name, else the URI's tail, else the ARN's tail."""
+        if self.name:
+            return self.name
+        if self.source_uri:
+            tail = self.source_uri.rstrip("/").rsplit("/", 1)[-1]
+            return tail or self.source_uri
+        return name_from_arn(self.arn)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One association: ``source`` -> ``destination`` (ARNs), with its type or None."""
+
+    source: str
+    destination: str
+    type: str | None = None
+
+
+class LineageGraph:
+    """Vertices (in traversal order) and edges of a lineage trace.
+
+    ``start`` is the ARN the trace started from; ``truncated`` is true when the
+    graph does not hold every vertex the query reached (``total_vertices`` then
+    says how many there were, when known).
+    """
+
+    def __init__(
+        self,
+        vertices: list[Vertex] | None = None,
+        edges: list[Edge] | None = None,
+        start: str | None = None,
+        *,
+        truncated: bool = False,
+        total_vertices: int | None = None,
+        direction: str | None = None,
+        depth: int | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.vertices: list[Vertex] = []
+        self._index: dict[str, Vertex] = {}
+        self.edges: list[Edge] = []
+        self._edge_keys: set[tuple[str, str]] = set()
+        self.start = start
+        self.truncated = truncated
+        self.total_vertices = total_vertices
+        self.direction = direction
+        self.depth = depth
+        self.name = name
+        for v in vertices or ():
+            self.add_vertex(v)
+        for e in edges or ():
+            self.add_edge(e)
+
+    # -- building -------------------------------------------------------
+    def add_vertex(self, vertex: Vertex) -> Vertex:
+        """Add a vertex (or return the one already there with that ARN)."""
+        found = self._index.get(vertex.arn)
+        if found is not None:
+            return found
+        self.vertices.append(vertex)
+        self._index[vertex.arn] = vertex
+        return vertex
+
+    def add_edge(self, edge: Edge) -> None:
+        """Add an edge once per ordered (source, destination) pair."""
+        key = (edge.source, edge.destination)
+        if key not in self._edge_keys:
+            self._edge_keys.add(key)
+            self.edges.append(edge)
+
+    # -- reading --------------------------------------------------------
+    def vertex(self, arn: str) -> Vertex:
+        """The vertex with this ARN (KeyError when absent)."""
+        return self._index[arn]
+
+    def __contains__(self, arn: object) -> bool:
+        return arn in self._index
+
+    def __len__(self) -> int:
+        return len(self.vertices)
+
+    def __iter__(self):
+        return iter(self.vertices)
+
+    def neighbours(self, arn: str) -> list[str]:
+        """ARNs linked to ``arn`` by an edge in either direction."""
+        out = []
+        for e in self.edges:
+            if e.source == arn:
+                out.append(e.destination)
+            elif e.destination == arn:
+                out.append(e.source)
+        return out
+
+    def __repr__(self) -> str:
+        start = self._index.get(self.start).label if self.start in self._index else self.start
+        more = f", truncated ({self.total_vertices} in all)" if self.truncated else ""
+        return f"<LineageGraph start={start!r}: {len(self.vertices)} vertices, {len(self.edges)} edges{more}>"
+
+    # -- renderings (implemented in lineage_magics.render) -----------------
+    def to_dot(self, **options: Any):
+        """A ``graphviz.Digraph`` of this graph (DESIGN.md section 5)."""
+        from .render.graphviz import to_dot
+
+        return to_dot(self, **options)
+
+    def render(self, path: str, format: str = "svg", **options: Any) -> str:
+        """Render to a file with the ``dot`` binary; returns the path written."""
+        from .render.graphviz import render
+
+        return render(self, path, format=format, **options)
+
+    def to_svg(self, **options: Any) -> str:
+        """SVG text of the graph (needs the ``dot`` binary)."""
+        from .render.graphviz import to_svg
+
+        return to_svg(self, **options)
+
+    def to_mermaid(self, **options: Any) -> str:
+        from .render.mermaid import to_mermaid
+
+        return to_mermaid(self, **options)
+
+    def to_text(self, **options: Any) -> str:
+        from .render.text import to_text
+
+        return to_text(self, **options)
+
+    def to_json(self, **options: Any) -> str:
+        from .render.jsonexport import to_json
+
+        return to_json(self, **options)
+
+    def to_openlineage(self, **options: Any) -> list[dict]:
+        from .render.openlineage import to_openlineage
+
+        return to_openlineage(self, **options)
+
+    def to_dataframe(self):
+        from .render.table import to_dataframe
+
+        return to_dataframe(self)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .render.mimebundle import mimebundle
+
+        return mimebundle(self, include=include, exclude=exclude)

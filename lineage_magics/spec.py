@@ -1,0 +1,62 @@
+"""A declared workflow (the ``%%lineage context`` cell as data), consumed by ``LineageClient.apply``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENTITY_KINDS = ("artifact", "action", "context")
+
+
+def default_association_type(source_kind: str, destination_kind: str) -> str:
+    """The association type SageMaker itself uses between two kinds of entity.
+
+    artifact -> action: ContributedTo; action -> artifact: Produced;
+    artifact -> artifact: DerivedFrom; anything else: AssociatedWith.
+    Kinds are lower-case: artifact, action, context, trial-component, experiment.
+    """
+    pair = (source_kind, destination_kind)
+    if pair == ("artifact", "action"):
+        return "ContributedTo"
+    if pair == ("action", "artifact"):
+        return "Produced"
+    if pair == ("artifact", "artifact"):
+        return "DerivedFrom"
+    return "AssociatedWith"
+
+
+@dataclass(frozen=True)
+class EntityDecl:
+    """``artifact NAME TYPE URI [k=v ...]``, ``action NAME TYPE [uri=..] [status=..] [k=v ...]``,
+    ``context NAME TYPE [uri=..] [k=v ...]``. ``line`` is the 1-based cell line (0 when built in Python)."""
+
+    kind: str
+    name: str
+    type: str
+    uri: str | None = None
+    status: str | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class EdgeDecl:
+    """``A -> B [TYPE]``: endpoints are declared names or refs to existing entities;
+    ``type`` None means the default for the two kinds."""
+
+    source: str
+    destination: str
+    type: str | None = None
+    line: int = 0
+
+
+@dataclass
+class WorkflowSpec:
+    """A context and everything declared in it."""
+
+    context: str
+    context_type: str = "Workflow"
+    source_uri: str | None = None
+    description: str | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+    entities: list[EntityDecl] = field(default_factory=list)
+    edges: list[EdgeDecl] = field(default_factory=list)
