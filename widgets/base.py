@@ -1,0 +1,161 @@
+"""The shared base of the forms: a VBox with a status line, a busy state and error handling."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import ipywidgets as w
+
+log = logging.getLogger("widgets")
+
+_COLOURS = {"info": "#555", "busy": "#555", "ok": "#1a7f37", "error": "#c62828"}
+
+
+def one_line(error: BaseException) -> str:
+    """``Type: first line of the message`` (the whole story of a LineageError, the gist of a bug)."""
+    text = str(error).strip().splitlines()
+    first = text[0] if text else ""
+    name = type(error).__name__
+    return f"{name}: {first}" if first else name
+
+
+def escape(text: Any) -> str:
+    """HTML-escape any value (quotes included)."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def walk(widget: w.Widget) -> Iterator[w.Widget]:
+    """The widget and every widget inside it (through ``children``)."""
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from walk(child)
+
+
+class LineageForm(w.VBox):
+    """A form: its own controls, then a one-line status (always escaped).
+
+    Subclasses build their children and call ``super().__init__(client, children)``.
+    Button and observer callbacks go through :meth:`action` / :meth:`guard`, so an
+    exception never escapes silently: it is shown in red in the status line, kept in
+    ``self.error`` and logged (with its traceback) to the ``widgets`` logger.
+    """
+
+    title = ""
+
+    def __init__(self, client: Any = None, children: list[w.Widget] = (), **kwargs: Any) -> None:
+        if client is None:
+            from lineage_magics import LineageClient
+
+            client = LineageClient()
+        self.client = client
+        self.error: BaseException | None = None
+        self._busy = False
+        self._callbacks: list[Callable[[Any], Any]] = []
+        self._status = w.HTML(value="", layout=w.Layout(min_height="1.6em"))
+        self._status.add_class("lm-status")
+        self._status_text = ""
+        self._status_level = "info"
+        head = [w.HTML(f"<b>{escape(self.title)}</b>")] if self.title else []
+        super().__init__(children=[*head, *children, self._status], **kwargs)
+        self.add_class("lm-form")
+
+    # -- status ---------------------------------------------------------
+    @property
+    def status(self) -> str:
+        """The status line as plain text."""
+        return self._status_text
+
+    @property
+    def status_level(self) -> str:
+        """``info``, ``busy``, ``ok`` or ``error``."""
+        return self._status_level
+
+    def set_status(self, text: str, level: str = "info") -> None:
+        """Show one line of text (escaped) in the status line."""
+        text = " ".join(str(text).split())
+        self._status_text, self._status_level = text, level
+        colour = _COLOURS.get(level, _COLOURS["info"])
+        self._status.value = (
+            f'<span class="lm-status-{escape(level)}" style="color:{colour}">{escape(text)}</span>'
+        )
+
+    def show_error(self, error: BaseException) -> None:
+        """Put an error in the status line (one line, red), keep it and log it."""
+        self.error = error
+        self.set_status(one_line(error), "error")
+        log.error("%s: %s", type(self).__name__, one_line(error), exc_info=error)
+
+    # -- busy state and callbacks ----------------------------------------
+    def buttons(self) -> list[w.Button]:
+        """Every button in the form, including rows added later."""
+        return [x for x in walk(self) if isinstance(x, w.Button)]
+
+    @contextmanager
+    def busy(self, message: str = "working…") -> Iterator[None]:
+        """Disable every button while the block runs; restore them (and re-validate) after."""
+        buttons = self.buttons()
+        before = [b.disabled for b in buttons]
+        for b in buttons:
+            b.disabled = True
+        self._busy = True
+        self.set_status(message, "busy")
+        try:
+            yield
+        finally:
+            self._busy = False
+            for b, was in zip(buttons, before, strict=True):
+                b.disabled = was
+            self.refresh_state()
+
+    def refresh_state(self) -> None:
+        """Re-derive which buttons are enabled (subclasses override)."""
+
+    def action(self, fn: Callable[..., Any], message: str = "working…") -> Callable[..., None]:
+        """Wrap a button handler: runs busy, errors go to the status line; ignored while busy."""
+
+        @functools.wraps(fn)
+        def handler(*args: Any) -> None:
+            if self._busy:
+                return
+            self.error = None
+            try:
+                with self.busy(message):
+                    fn(*args)
+            except Exception as exc:  # shown in the status line, kept and logged: never swallowed
+                self.show_error(exc)
+
+        return handler
+
+    def guard(self, fn: Callable[..., Any]) -> Callable[..., None]:
+        """Wrap an observer: an exception goes to the status line instead of vanishing."""
+
+        @functools.wraps(fn)
+        def handler(*args: Any) -> None:
+            try:
+                fn(*args)
+            except Exception as exc:
+                self.show_error(exc)
+
+        return handler
+
+    def button(self, description: str, on_click: Callable[..., Any], *, css: str = "", **kwargs: Any):
+        """A Button whose click runs ``on_click`` through :meth:`action`."""
+        b = w.Button(description=description, **kwargs)
+        if css:
+            b.add_class(css)
+        b.on_click(self.action(lambda _b: on_click(), f"{description}…"))
+        return b
+
+    # -- results --------------------------------------------------------
+    def register_callback(self, fn: Callable[[Any], Any]) -> None:
+        """Call ``fn(value)`` each time the form produces a new value."""
+        self._callbacks.append(fn)
+
+    def _done(self, value: Any) -> None:
+        for fn in self._callbacks:
+            fn(value)

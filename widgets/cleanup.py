@@ -1,0 +1,198 @@
+"""The clean-up form: pick a context, preview what goes, dry run, confirm, delete with progress."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import ipywidgets as w
+
+from lineage_magics.graph import lineage_type_of, name_from_arn
+
+from .base import LineageForm, escape
+
+LISTED = 200  # items listed at most in a preview (the counts cover everything)
+
+
+def _count(items: Any) -> int:
+    return items if isinstance(items, int) else len(items)
+
+
+def _kind(entity: Any) -> str:
+    kind = getattr(entity, "kind", None)
+    if kind:
+        return kind
+    return (lineage_type_of(str(entity)) or "entity").lower()
+
+
+def _entity_text(entity: Any) -> str:
+    if isinstance(entity, str):
+        return f"{_kind(entity)} {name_from_arn(entity)}"
+    name = getattr(entity, "name", None) or getattr(entity, "source_uri", None) or entity.arn
+    return f"{_kind(entity)} {name} ({getattr(entity, 'type', None) or '-'})"
+
+
+def _end(assoc: Any, side: str) -> str:
+    if isinstance(assoc, (tuple, list)):
+        arn = assoc[0 if side == "source" else 1]
+        return name_from_arn(arn)
+    return getattr(assoc, f"{side}_name", None) or name_from_arn(getattr(assoc, f"{side}_arn"))
+
+
+def _assoc_text(assoc: Any) -> str:
+    kind = assoc[2] if isinstance(assoc, (tuple, list)) and len(assoc) > 2 else getattr(assoc, "type", None)
+    return f"{_end(assoc, 'source')} → {_end(assoc, 'destination')} ({kind or 'no type'})"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 entity``, ``2 entities``."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def plan_summary(plan: Any) -> str:
+    """``3 entities (1 context, 2 artifacts) and 4 associations``."""
+    by_kind = Counter(_kind(e) for e in plan.entities)
+    kinds = ", ".join(plural(n, k) for k, n in sorted(by_kind.items()))
+    ents = plural(_count(plan.entities), "entity", "entities")
+    return f"{ents}{f' ({kinds})' if kinds else ''} and {plural(_count(plan.associations), 'association')}"
+
+
+def plan_html(plan: Any) -> str:
+    """The plan as an escaped HTML list (at most LISTED lines of each part)."""
+    parts = []
+    for title, items, text in (
+        ("Entities", list(plan.entities), _entity_text),
+        ("Associations", list(plan.associations), _assoc_text),
+    ):
+        lines = "".join(f"<li>{escape(text(x))}</li>" for x in items[:LISTED])
+        more = f"<li>… and {len(items) - LISTED} more</li>" if len(items) > LISTED else ""
+        parts.append(f"<b>{title}</b> ({len(items)})<ul style='margin:0'>{lines}{more}</ul>")
+    return "<div style='max-height:20em;overflow:auto'>" + "".join(parts) + "</div>"
+
+
+class CleanupForm(LineageForm):
+    """Delete a context, the members nothing else uses, and all their links.
+
+    ``CleanupForm(client, context=REF)``. Preview and Dry run change nothing; Delete needs
+    the confirm box ticked and drives the progress bar. ``.value`` is the last
+    ``CleanupReport`` (or the plan, after a preview or dry run).
+    """
+
+    title = "Clean up a context"
+
+    def __init__(self, client: Any = None, context: Any = None, **kwargs: Any) -> None:
+        self.value: Any = None
+        self.plan: Any = None
+        self.context = w.Dropdown(options=[], description="Context", layout=w.Layout(width="36em"))
+        self.context.add_class("lm-cleanup-context")
+        self.reload = w.Button(description="Reload", icon="refresh", layout=w.Layout(width="8em"))
+        self.reload.on_click(self.action(lambda _b: self.load(), "loading…"))
+        self.preview_button = w.Button(description="Preview", icon="eye")
+        self.preview_button.add_class("lm-cleanup-preview")
+        self.preview_button.on_click(self.action(lambda _b: self.preview(), "planning…"))
+        self.dry_run_button = w.Button(description="Dry run", icon="flask")
+        self.dry_run_button.add_class("lm-cleanup-dry-run")
+        self.dry_run_button.on_click(self.action(lambda _b: self.dry_run(), "dry run…"))
+        self.confirm = w.Checkbox(
+            value=False, description="I understand: delete everything listed", indent=False
+        )
+        self.confirm.add_class("lm-cleanup-confirm")
+        self.delete_button = w.Button(description="Delete", button_style="danger", icon="trash")
+        self.delete_button.add_class("lm-cleanup-delete")
+        self.delete_button.on_click(self.action(lambda _b: self.delete(), "deleting…"))
+        self.progress = w.IntProgress(value=0, min=0, max=1, description="", bar_style="info")
+        self.progress.add_class("lm-cleanup-progress")
+        self.details = w.HTML()
+        self.details.add_class("lm-cleanup-details")
+        super().__init__(
+            client,
+            [w.HBox([self.context, self.reload]), w.HBox([self.preview_button, self.dry_run_button]), self.details,
+             w.HBox([self.confirm, self.delete_button]), self.progress],
+            **kwargs,
+        )  # fmt: skip
+        self.add_class("lm-cleanup-form")
+        self.context.observe(self.guard(lambda _c: self._context_changed()), names="value")
+        self.confirm.observe(lambda _c: self.refresh_state(), names="value")
+        self.guard(self.load)()
+        if context is not None:
+            self.guard(lambda: setattr(self.context, "value", self.client.resolve(context, kind="context")))()
+        self.refresh_state()
+
+    def load(self) -> None:
+        """(Re)load the contexts offered."""
+        keep = self.context.value
+        contexts = self.client.list("contexts")
+        options = [(f"{c.name} ({c.type or '-'})", c.arn) for c in contexts]
+        self.context.options = options
+        if keep in {arn for _l, arn in options}:
+            self.context.value = keep
+        elif options:
+            self.context.value = options[0][1]
+        self.set_status(f"{len(options)} contexts", "info")
+
+    def refresh_state(self) -> None:
+        if not self._busy:
+            chosen = self.context.value is not None
+            self.preview_button.disabled = self.dry_run_button.disabled = not chosen
+            self.delete_button.disabled = not (chosen and self.confirm.value)
+
+    def _context_changed(self) -> None:
+        self.plan = None
+        self.details.value = ""
+        self.confirm.value = False
+        self.refresh_state()
+
+    def _chosen(self) -> str:
+        if self.context.value is None:
+            raise ValueError("choose a context first")
+        return self.context.value
+
+    # -- actions --------------------------------------------------------
+    def preview(self) -> Any:
+        """Show exactly what Delete would remove (nothing changes); returns the plan."""
+        plan = self.client.plan_cleanup(self._chosen())
+        self._show_plan(plan, "would delete")
+        return plan
+
+    def dry_run(self) -> Any:
+        """Run the clean-up in dry-run mode (nothing changes); returns the plan."""
+        plan = self.client.cleanup(self._chosen(), dry_run=True)
+        self._show_plan(plan, "dry run: nothing deleted; a clean-up would delete")
+        return plan
+
+    def _show_plan(self, plan: Any, verb: str) -> None:
+        self.plan = self.value = plan
+        self.details.value = plan_html(plan)
+        self.confirm.description = f"I understand: delete {plan_summary(plan)}"
+        self.set_status(f"{verb} {plan_summary(plan)}", "info")
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.max = max(total, 1)
+        self.progress.value = min(done, self.progress.max)
+        self.progress.description = f"{done}/{total}"
+
+    def delete(self) -> Any:
+        """Delete the context's clean-up set (needs the confirm box); returns the report."""
+        arn = self._chosen()
+        if not self.confirm.value:
+            raise ValueError("tick the confirm box first: Delete removes everything the preview lists")
+        self.progress.value, self.progress.max, self.progress.description = 0, 1, ""
+        self.progress.bar_style = "info"
+        report = self.client.cleanup(arn, on_progress=self._on_progress)
+        self.value = report
+        errors = list(getattr(report, "errors", []) or [])
+        ents, assocs = _count(report.deleted_entities), _count(report.deleted_associations)
+        self.progress.bar_style = "danger" if errors else "success"
+        listing = "".join(f"<li>{escape(e)}</li>" for e in errors[:LISTED])
+        summary = f"deleted {plural(ents, 'entity', 'entities')} and {plural(assocs, 'association')}"
+        failed = f"; <b>{plural(len(errors), 'error')}</b><ul>{listing}</ul>" if errors else ""
+        self.details.value = escape(summary) + failed
+        self.confirm.value = False
+        self.confirm.description = "I understand: delete everything listed"
+        self.load()
+        if errors:
+            self.set_status(f"{summary}; {len(errors)} failed: {errors[0]}", "error")
+        else:
+            self.set_status(summary, "ok")
+        self._done(report)
+        return report

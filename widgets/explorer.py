@@ -1,0 +1,218 @@
+"""The explore form: trace from an entity, tune direction, depth and filters, re-centre, export."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+
+from lineage_magics.graph import LINEAGE_TYPES
+
+from .base import LineageForm, escape
+from .picker import EntityPicker, load_entities
+
+EXPORTS = {  # format -> (file extension, MIME type, LineageGraph method)
+    "svg": ("svg", "image/svg+xml", "to_svg"),
+    "mermaid": ("mmd", "text/plain", "to_mermaid"),
+    "json": ("json", "application/json", "to_json"),
+}
+
+
+def svg_element(svg: str) -> str:
+    """The ``<svg>`` element of a rendered document (drops the XML prolog and DOCTYPE)."""
+    at = svg.find("<svg")
+    return svg[at:] if at >= 0 else svg
+
+
+def vertex_label(vertex: Any, start: str | None) -> str:
+    mark = "★ " if vertex.arn == start else ""
+    return f"{mark}{vertex.lineage_type or '?'} · {vertex.label} · {vertex.type or '-'}"
+
+
+class ExploreForm(LineageForm):
+    """Trace lineage from a start entity and look around.
+
+    ``ExploreForm(client, start=REF, direction="both", depth=3)`` traces at once when a
+    start is given. ``.value`` is the ``LineageGraph`` shown. Changing direction, depth or a
+    filter re-traces from the current centre; choose a vertex and click Re-centre to trace
+    from it. Export shows SVG, Mermaid or JSON text with a download link (and writes it to
+    ``export_dir`` when one is given).
+    """
+
+    title = "Explore lineage"
+
+    def __init__(
+        self,
+        client: Any = None,
+        start: Any = None,
+        *,
+        direction: str = "both",
+        depth: int = 3,
+        max_vertices: int = 100,
+        export_dir: str | Path | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.value: Any = None
+        self.export_dir = Path(export_dir) if export_dir is not None else None
+        label = {"style": {"description_width": "7em"}}
+        self.start = EntityPicker("Start", css="lm-explore-start", rows=4)
+        self.direction = w.ToggleButtons(
+            options=["up", "both", "down"], value=direction, description="Direction", **label
+        )
+        self.direction.add_class("lm-explore-direction")
+        self.depth = w.IntSlider(
+            value=depth, min=1, max=25, description="Depth", continuous_update=False, **label
+        )
+        self.depth.add_class("lm-explore-depth")
+        self.max_vertices = w.BoundedIntText(value=max_vertices, min=1, max=100_000, description="Max vertices",
+                                             layout=w.Layout(width="14em"), **label)  # fmt: skip
+        self.lineage_types = w.SelectMultiple(options=list(LINEAGE_TYPES), rows=4, description="Lineage types",
+                                              layout=w.Layout(width="20em"), **label)  # fmt: skip
+        self.lineage_types.add_class("lm-explore-lineage-types")
+        self.types = w.SelectMultiple(
+            options=[], rows=4, description="Types", layout=w.Layout(width="20em"), **label
+        )
+        self.types.add_class("lm-explore-types")
+        self.trace_button = w.Button(description="Trace", button_style="primary", icon="sitemap")
+        self.trace_button.add_class("lm-explore-trace")
+        self.trace_button.on_click(self.action(lambda _b: self.trace(), "tracing…"))
+        self.caption = w.HTML()
+        self.caption.add_class("lm-explore-caption")
+        self.graph = w.HTML()
+        self.graph.add_class("lm-explore-graph")
+        self.vertices = w.Select(options=[], rows=8, layout=w.Layout(width="100%"))
+        self.vertices.add_class("lm-explore-vertices")
+        self.recentre_button = w.Button(description="Re-centre", icon="crosshairs")
+        self.recentre_button.add_class("lm-explore-recentre")
+        self.recentre_button.on_click(self.action(lambda _b: self.recentre(), "tracing…"))
+        self.export_buttons = {}
+        for fmt, text in (("svg", "SVG"), ("mermaid", "Mermaid"), ("json", "JSON")):
+            b = w.Button(description=text, icon="download", layout=w.Layout(width="8em"))
+            b.add_class(f"lm-export-{fmt}")
+            b.on_click(self.action(lambda _b, fmt=fmt: self.export(fmt), "exporting…"))
+            self.export_buttons[fmt] = b
+        self.export_text = w.Textarea(rows=8, layout=w.Layout(width="100%", display="none"))
+        self.export_text.add_class("lm-export-text")
+        self.download = w.HTML()
+        self.download.add_class("lm-export-link")
+        controls = w.HBox(
+            [
+                w.VBox([self.start, self.direction, self.depth, w.HBox([self.max_vertices, self.trace_button])],
+                       layout=w.Layout(width="55%")),
+                w.VBox([self.lineage_types, self.types, w.HTML("<small>no selection: all</small>")]),
+            ],
+            layout=w.Layout(grid_gap="1em"),
+        )  # fmt: skip
+        graph_box = w.Box([self.graph], layout=w.Layout(overflow="auto", max_height="640px", width="100%"))
+        side = w.VBox([w.HTML("<small>Vertices</small>"), self.vertices, self.recentre_button],
+                      layout=w.Layout(width="22em", min_width="16em"))  # fmt: skip
+        exports = w.HBox([w.HTML("Export:"), *self.export_buttons.values(), self.download],
+                         layout=w.Layout(align_items="center", grid_gap="0.5em"))  # fmt: skip
+        super().__init__(
+            client,
+            [controls, self.caption, w.HBox([graph_box, side], layout=w.Layout(width="100%")), exports,
+             self.export_text],
+            **kwargs,
+        )  # fmt: skip
+        self.add_class("lm-explore-form")
+        retrace = self.action(lambda _c: self._retrace(), "tracing…")
+        for control in (self.direction, self.depth, self.lineage_types, self.types, self.max_vertices):
+            control.observe(retrace, names="value")
+        self.vertices.observe(lambda _c: self.refresh_state(), names="value")
+        self.guard(self.load)()
+        if start is not None:
+            self.action(lambda: self.trace(self.client.resolve(start)), "tracing…")()
+        self.refresh_state()
+
+    def load(self) -> None:
+        """(Re)load the entities offered as a start and the types offered as filters."""
+        entities = load_entities(self.client)
+        self.start.set_entities(entities)
+        chosen = set(self.types.value)
+        self.types.options = sorted({e.type for e in entities if e.type} | chosen, key=str.lower)
+        self.types.value = tuple(t for t in self.types.options if t in chosen)
+
+    def refresh_state(self) -> None:
+        if not self._busy:
+            shown = self.value is not None
+            self.recentre_button.disabled = not shown or self.vertices.value is None
+            for b in self.export_buttons.values():
+                b.disabled = not shown
+
+    # -- tracing ----------------------------------------------------------
+    def trace(self, start: str | None = None) -> Any:
+        """Trace from ``start`` (an ARN; default: the picker's choice) and show the graph."""
+        arn = start or self.start.value
+        if arn is None:
+            raise ValueError("choose a start entity first")
+        graph = self.client.trace(
+            arn,
+            direction=self.direction.value,
+            depth=self.depth.value,
+            types=list(self.types.value) or None,
+            lineage_types=list(self.lineage_types.value) or None,
+            max_vertices=self.max_vertices.value,
+        )
+        svg = graph.to_svg()
+        self.value = graph
+        self.graph.value = svg_element(svg)
+        shown, total = len(graph.vertices), graph.total_vertices or len(graph.vertices)
+        cut = " (truncated)" if graph.truncated else ""
+        self.caption.value = (
+            f"showing {shown} of {total} vertices{escape(cut)}, {len(graph.edges)} edges · "
+            f"{escape(self.direction.value)}, depth {self.depth.value}"
+        )
+        self.vertices.options = [(vertex_label(v, graph.start), v.arn) for v in graph.vertices]
+        if graph.start in {v.arn for v in graph.vertices}:
+            self.vertices.value = graph.start
+        if self.start.offers(arn):
+            self.start.value = arn
+        self.export_text.layout.display = "none"
+        self.download.value = ""
+        centre = graph.vertex(graph.start).label if graph.start in graph else arn
+        self.set_status(f"traced from {centre}: {shown} vertices", "ok")
+        self._done(graph)
+        return graph
+
+    def _retrace(self) -> None:
+        if self.value is not None:
+            self.trace(self.value.start)
+
+    def recentre(self, arn: str | None = None) -> Any:
+        """Trace again from ``arn`` (default: the vertex chosen in the list)."""
+        arn = arn or self.vertices.value
+        if arn is None:
+            raise ValueError("choose a vertex in the list first")
+        return self.trace(arn)
+
+    # -- export ---------------------------------------------------------
+    def export(self, fmt: str, path: str | Path | None = None) -> str:
+        """The shown graph as ``svg``, ``mermaid`` or ``json`` text; shown below with a download link.
+
+        Written to ``path`` when given, else into ``export_dir`` when the form has one.
+        """
+        if fmt not in EXPORTS:
+            raise ValueError(f"export format must be one of {', '.join(EXPORTS)}, not {fmt!r}")
+        if self.value is None:
+            raise ValueError("nothing to export: trace a graph first")
+        ext, mime, method = EXPORTS[fmt]
+        text = getattr(self.value, method)()
+        start = self.value.vertex(self.value.start).label if self.value.start in self.value else "graph"
+        filename = "lineage-" + (re.sub(r"[^A-Za-z0-9._-]+", "-", start).strip("-") or "graph") + "." + ext
+        if path is None and self.export_dir is not None:
+            path = self.export_dir / filename
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        self.export_text.value = text
+        self.export_text.layout.display = None
+        data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        self.download.value = (
+            f'<a download="{escape(filename)}" href="data:{mime};base64,{data}" target="_blank">'
+            f"download {escape(filename)}</a>"
+        )
+        where = f" → {path}" if path is not None else ""
+        self.set_status(f"exported {fmt} ({len(text)} characters){where}", "ok")
+        return text
