@@ -1,0 +1,211 @@
+"""LineageMagics: the %lineage / %%lineage router, its settings, the client and error handling."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class, output_can_be_silenced
+from traitlets import Bool, Int, TraitError, Unicode, observe, validate
+from traitlets.config import Configurable
+
+from ..errors import LineageError
+from .aws_errors import map_error
+from .dsl import did_you_mean
+from .parsing import split_args
+from .registry import CELL_VERBS, VERB_NAMES, full_help, get_verb, overview
+from .urls import check_url, effective_url
+
+_UNSET = object()
+
+
+@magics_class
+class LineageMagics(Magics, Configurable):
+    """``%lineage VERB ...`` and ``%%lineage context|track ...``; settings in ``%config LineageMagics``."""
+
+    url = Unicode(
+        "",
+        help="Backend URL: memory://, sqlite:///PATH.db, sagemaker://[REGION][?profile=P] or http://HOST:PORT. "
+        "Empty: $LINEAGE_MAGICS_URL, else sqlite:///~/.lineage_magics/lineage.db.",
+    ).tag(config=True)
+    default_depth = Int(3, help="Hops a trace follows when --depth is not given (1 to 100).").tag(config=True)
+    max_vertices = Int(150, help="Vertex cap of traces and graphs when --max is not given.").tag(config=True)
+    displaylimit = Int(
+        50, help="Rows fetched and shown by %lineage list when --limit is not given (0: no limit)."
+    ).tag(config=True)
+    short_errors = Bool(True, help="Show errors as one line; False shows the full traceback.").tag(
+        config=True
+    )
+    progress = Bool(True, help="Show progress bars for long deletes, clean-ups and copies.").tag(config=True)
+
+    def __init__(self, shell=None, **kwargs: Any) -> None:
+        super().__init__(shell=shell, **kwargs)
+        self._client = None
+        self._user_exception: BaseException | None = None
+
+    # -- settings ----------------------------------------------------------
+    @validate("url")
+    def _check_url(self, proposal):
+        value = proposal["value"].strip()
+        if not value:
+            return ""
+        try:
+            return check_url(value)
+        except ValueError as exc:
+            raise TraitError(f"LineageMagics.url: {exc}") from None
+
+    @validate("default_depth")
+    def _check_depth(self, proposal):
+        value = proposal["value"]
+        if not 1 <= value <= 100:
+            raise TraitError(f"LineageMagics.default_depth must be between 1 and 100, not {value}")
+        return value
+
+    @validate("max_vertices")
+    def _check_max(self, proposal):
+        value = proposal["value"]
+        if value < 1:
+            raise TraitError(f"LineageMagics.max_vertices must be at least 1, not {value}")
+        return value
+
+    @validate("displaylimit")
+    def _check_displaylimit(self, proposal):
+        value = proposal["value"]
+        if value < 0:
+            raise TraitError(f"LineageMagics.displaylimit must be 0 (no limit) or more, not {value}")
+        return value
+
+    @observe("url")
+    def _url_changed(self, change) -> None:
+        self._client = None
+
+    @observe("progress")
+    def _progress_changed(self, change) -> None:
+        if self._client is not None:
+            from ..client import LineageClient
+
+            self._client = LineageClient(self._client.sagemaker, progress=change["new"])
+
+    # -- the client ----------------------------------------------------------
+    @property
+    def current_url(self) -> str:
+        """The URL the client uses (or will use)."""
+        return effective_url(self.url)
+
+    @property
+    def client(self):
+        """The LineageClient of this shell, built on first use from ``url``."""
+        if self._client is None:
+            from ..client import LineageClient
+
+            self._client = LineageClient(self.current_url, progress=self.progress)
+        return self._client
+
+    def use(self, url: str):
+        """Switch to another backend URL; returns the new client."""
+        try:
+            url = check_url(url)
+        except ValueError as exc:
+            raise UsageError(f"%lineage use: {exc}") from None
+        from ..client import LineageClient
+
+        client = LineageClient(url, progress=self.progress)
+        self.url = url
+        self._client = client
+        return client
+
+    # -- results -------------------------------------------------------------
+    def deliver(self, args, shown: Any, value: Any = _UNSET) -> Any:
+        """Return ``shown`` for display, or with ``-o NAME`` store ``value`` (default ``shown``) and show nothing."""
+        var = getattr(args, "var", None)
+        if var:
+            self.shell.user_ns[var] = shown if value is _UNSET else value
+            return None
+        return shown
+
+    # -- the magic -----------------------------------------------------------
+    @output_can_be_silenced
+    @line_cell_magic
+    def lineage(self, line: str = "", cell: str | None = None):
+        with self._errors():
+            return self._dispatch(line, cell)
+
+    def _dispatch(self, line: str, cell: str | None):
+        line = line.strip()
+        if cell is None and line.endswith(";"):
+            line = line[:-1].rstrip()
+        tokens = split_args(line)
+        if not tokens or tokens[0] in ("help", "-h", "--help"):
+            print(self._verb(tokens[1]).help() if len(tokens) > 1 else overview())
+            return None
+        verb = self._verb(tokens[0])
+        if any(t in ("-h", "--help") for t in tokens[1:]):
+            print(verb.help())
+            return None
+        if cell is None and verb.cell:
+            raise UsageError(
+                f"{verb.name} is a cell verb: write `%%lineage {verb.name} ...` on a cell's first line"
+            )
+        if cell is not None and not verb.cell:
+            raise UsageError(
+                f"{verb.name} is a line verb: write `%lineage {verb.name} ...`; "
+                f"%%lineage takes {' or '.join(CELL_VERBS)}"
+            )
+        args = verb.parser.parse(tokens[1:])
+        return verb.run(self, args, cell)
+
+    def _verb(self, name: str):
+        if name not in VERB_NAMES:
+            raise UsageError(
+                f"%lineage has no verb {name!r}{did_you_mean(name, VERB_NAMES)}. "
+                f"Valid verbs are: {', '.join(VERB_NAMES)}"
+            )
+        return get_verb(name)
+
+    @contextmanager
+    def _errors(self):
+        """Service, lookup and botocore errors leave as one-line LineageErrors (full traceback if asked)."""
+        self._user_exception = None
+        try:
+            yield
+        except UsageError:
+            raise
+        except BaseException as exc:
+            if exc is self._user_exception:
+                raise
+            mapped = map_error(exc)
+            if mapped is not None:
+                self._shape(mapped)
+                raise mapped from exc
+            if isinstance(exc, LineageError):
+                self._shape(exc)
+            raise
+        finally:
+            self._user_exception = None
+
+    def _shape(self, exc: LineageError) -> None:
+        if not self.short_errors and self.shell is not None:
+            shell = self.shell
+
+            def full_traceback() -> list[str]:
+                return shell.InteractiveTB.structured_traceback(type(exc), exc, exc.__traceback__)
+
+            exc._render_traceback_ = full_traceback  # type: ignore[method-assign]
+
+    def mark_user_exception(self, exc: BaseException) -> None:
+        """``exc`` comes from the user's code (``track``): it passes through unchanged."""
+        self._user_exception = exc
+
+
+LineageMagics.lineage.__doc__ = full_help()
+
+
+def loaded_instance(shell) -> LineageMagics | None:
+    """The LineageMagics registered in ``shell``, or None."""
+    if shell is None:
+        return None
+    return dict.get(shell.magics_manager.registry, LineageMagics.__name__)
+
+
+__all__ = ["LineageMagics", "loaded_instance"]

@@ -1,0 +1,355 @@
+"""The ``%%lineage context`` cell DSL: cell text -> :class:`~lineage_magics.spec.WorkflowSpec`.
+
+One declaration a line (shell-style quoting; ``#`` starts a comment at the start of a word, outside quotes)::
+
+    artifact NAME TYPE URI [k=v ...]
+    action   NAME TYPE [uri=URI] [status=S] [k=v ...]
+    context  NAME TYPE [uri=URI] [k=v ...]
+    property k=v ...                      # the context's own properties
+    A -> B [-> C ...] [TYPE]              # TYPE: ContributedTo, AssociatedWith, DerivedFrom, Produced, SameAs
+
+The whole cell is checked before anything is written; an error is one line naming the cell line
+(numbered as the notebook shows it: the ``%%lineage`` line is line 1). Pure Python: no IPython, no boto3.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+
+from ..errors import LineageError
+from ..spec import EdgeDecl, EntityDecl, WorkflowSpec
+
+# Enumerations and limits of botocore's SageMaker service model (tests/magics compare them with it).
+ASSOCIATION_TYPES = ("ContributedTo", "AssociatedWith", "DerivedFrom", "Produced", "SameAs")
+ACTION_STATUSES = ("Unknown", "InProgress", "Completed", "Failed", "Stopping", "Stopped")
+ENTITY_NAME_PATTERN = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}"  # ExperimentEntityName: actions, artifacts
+CONTEXT_NAME_PATTERN = r"[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,119}"  # ContextName
+NAME_MAX = 120
+TYPE_MAX = 256
+URI_MAX = 2048
+DESCRIPTION_MAX = 3072
+PROPERTY_KEY_MAX = 2500
+PROPERTY_VALUE_MAX = {"artifact": 4096}  # others: 2500
+PROPERTY_VALUE_DEFAULT_MAX = 2500
+PROPERTIES_MAX = 30
+
+KEYWORDS = ("artifact", "action", "context", "property")
+ARROW = "->"
+_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_ENTITY_RE = re.compile(ENTITY_NAME_PATTERN)
+_CONTEXT_RE = re.compile(CONTEXT_NAME_PATTERN)
+
+
+class LineageSyntaxError(LineageError):
+    """A ``%%lineage context`` cell that does not parse; ``line`` is the cell line (1 = the magic line)."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.detail = message
+
+
+def did_you_mean(word: str, choices, n: int = 1) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+    if not close:
+        close = difflib.get_close_matches(word.lower(), [c.lower() for c in choices], n=n, cutoff=0.6)
+        close = [c for c in choices if c.lower() in close]
+    return f" (did you mean {' or '.join(repr(c) for c in close[:n])}?)" if close else ""
+
+
+def normalise_association_type(value: str) -> str | None:
+    """The SageMaker spelling of an association type given in any case, or None."""
+    for t in ASSOCIATION_TYPES:
+        if t.lower() == value.lower():
+            return t
+    return None
+
+
+def normalise_action_status(value: str) -> str | None:
+    """The SageMaker spelling of an action status given in any case, or None."""
+    for s in ACTION_STATUSES:
+        if s.lower() == value.lower():
+            return s
+    return None
+
+
+def name_problem(name: str, kind: str) -> str | None:
+    """Why ``name`` breaks SageMaker's naming rule for ``kind`` (context, action, artifact), or None."""
+    if not name:
+        return f"{kind} name is empty"
+    if len(name) > NAME_MAX:
+        return f"{kind} name {_short(name)} is longer than {NAME_MAX} characters"
+    pattern, allowed = (
+        (_CONTEXT_RE, "letters, digits, '-' and '_'")
+        if kind == "context"
+        else (_ENTITY_RE, "letters, digits and '-'")
+    )
+    if not pattern.fullmatch(name):
+        return (
+            f"{kind} name {_short(name)} breaks SageMaker's rule: {allowed}, "
+            "starting and ending with a letter or digit"
+        )
+    return None
+
+
+def strip_comment(line: str) -> str:
+    """The line without its comment: ``#`` at the start of a word, outside quotes, to the end of line."""
+    quote = None
+    escaped = False
+    previous = " "
+    for i, ch in enumerate(line):
+        if escaped:
+            escaped = False
+        elif quote == "'":
+            if ch == "'":
+                quote = None
+        elif ch == "\\":
+            escaped = True
+        elif quote == '"':
+            if ch == '"':
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "#" and previous.isspace():
+            return line[:i]
+        previous = ch
+    return line
+
+
+def split_line(line: str, number: int) -> list[str]:
+    """Shell-style tokens of one line (comment removed); a quoting error names the line."""
+    try:
+        return shlex.split(strip_comment(line), comments=False, posix=True)
+    except ValueError as exc:
+        raise LineageSyntaxError(number, f"{str(exc).lower()}") from None
+
+
+def parse_properties(tokens: list[str], number: int, what: str, value_max: int) -> dict[str, str]:
+    """``k=v`` tokens -> dict; a token without ``=``, an empty or repeated key names the line."""
+    props: dict[str, str] = {}
+    for token in tokens:
+        key, sep, value = token.partition("=")
+        if not sep:
+            raise LineageSyntaxError(
+                number, f"unexpected {_short(token)} in {what}: properties are key=value"
+            )
+        if not key:
+            raise LineageSyntaxError(number, f"bad property {_short(token)}: the key before '=' is empty")
+        if key in props:
+            raise LineageSyntaxError(number, f"property {_short(key)} given twice")
+        if len(key) > PROPERTY_KEY_MAX:
+            raise LineageSyntaxError(number, f"property key {_short(key)} is longer than {PROPERTY_KEY_MAX}")
+        if len(value) > value_max:
+            raise LineageSyntaxError(number, f"value of property {_short(key)} is longer than {value_max}")
+        props[key] = value
+    if len(props) > PROPERTIES_MAX:
+        raise LineageSyntaxError(
+            number, f"{len(props)} properties: SageMaker allows at most {PROPERTIES_MAX}"
+        )
+    return props
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _check_type(value: str, number: int, kind: str) -> str:
+    if not value:
+        raise LineageSyntaxError(number, f"{kind} type is empty")
+    if len(value) > TYPE_MAX:
+        raise LineageSyntaxError(number, f"{kind} type is longer than {TYPE_MAX} characters")
+    return value
+
+
+def _check_uri(value: str, number: int, kind: str) -> str:
+    if not value:
+        raise LineageSyntaxError(number, f"{kind} URI is empty")
+    if len(value) > URI_MAX:
+        raise LineageSyntaxError(number, f"{kind} URI is longer than {URI_MAX} characters")
+    return value
+
+
+_USAGE = {
+    "artifact": "artifact NAME TYPE URI [k=v ...]",
+    "action": "action NAME TYPE [uri=URI] [status=S] [k=v ...]",
+    "context": "context NAME TYPE [uri=URI] [k=v ...]",
+    "property": "property k=v ...",
+}
+
+
+def parse_declaration(kind: str, tokens: list[str], number: int) -> EntityDecl:
+    """``NAME TYPE ...`` tokens of an artifact, action or context declaration -> EntityDecl."""
+    needed = 3 if kind == "artifact" else 2
+    if len(tokens) < needed:
+        missing = ["NAME", "TYPE", "URI"][len(tokens) : needed]
+        raise LineageSyntaxError(number, f"{kind} needs {' and '.join(missing)}: {_USAGE[kind]}")
+    name, type_ = tokens[0], tokens[1]
+    problem = name_problem(name, kind)
+    if problem:
+        raise LineageSyntaxError(number, problem)
+    _check_type(type_, number, kind)
+    value_max = PROPERTY_VALUE_MAX.get(kind, PROPERTY_VALUE_DEFAULT_MAX)
+    if kind == "artifact":
+        uri = _check_uri(tokens[2], number, kind)
+        return EntityDecl(
+            kind, name, type_, uri, None, parse_properties(tokens[3:], number, kind, value_max), number
+        )
+    props = parse_properties(tokens[2:], number, kind, value_max)
+    uri = props.pop("uri", None)
+    if uri is not None:
+        _check_uri(uri, number, kind)
+    status = None
+    if kind == "action" and "status" in props:
+        given = props.pop("status")
+        status = normalise_action_status(given)
+        if status is None:
+            raise LineageSyntaxError(
+                number,
+                f"unknown action status {_short(given)}{did_you_mean(given, ACTION_STATUSES)}; "
+                f"use one of {', '.join(ACTION_STATUSES)}",
+            )
+    return EntityDecl(kind, name, type_, uri, status, props, number)
+
+
+def _parse_edges(tokens: list[str], number: int) -> list[EdgeDecl]:
+    body, type_ = tokens, None
+    if tokens[-1] == ARROW:
+        raise LineageSyntaxError(number, "'->' needs an entity after it")
+    if len(tokens) % 2 == 0 and tokens[-2] != ARROW:
+        body, given = tokens[:-1], tokens[-1]
+        type_ = normalise_association_type(given)
+        if type_ is None:
+            raise LineageSyntaxError(
+                number,
+                f"unknown association type {_short(given)}{did_you_mean(given, ASSOCIATION_TYPES)}; "
+                f"use one of {', '.join(ASSOCIATION_TYPES)} (or a missing '->'?)",
+            )
+    if body[0] == ARROW:
+        raise LineageSyntaxError(number, "'->' needs an entity before it")
+    for i, token in enumerate(body):
+        if i % 2 == 1 and token != ARROW:
+            raise LineageSyntaxError(
+                number, f"expected '->' between {_short(body[i - 1])} and {_short(token)}"
+            )
+        if i % 2 == 0 and token == ARROW:
+            raise LineageSyntaxError(number, "'->' needs an entity between two arrows")
+        if i % 2 == 0 and not token:
+            raise LineageSyntaxError(number, "an edge endpoint is empty")
+    names = body[0::2]
+    edges = []
+    for source, destination in zip(names, names[1:], strict=False):
+        if source == destination:
+            raise LineageSyntaxError(number, f"{_short(source)} cannot be linked to itself")
+        edges.append(EdgeDecl(source, destination, type_, number))
+    return edges
+
+
+def _split_arrows(tokens: list[str]) -> list[str]:
+    """``a->b`` written without spaces -> ``a``, ``->``, ``b``."""
+    out: list[str] = []
+    for token in tokens:
+        if ARROW in token and token != ARROW:
+            parts = token.split(ARROW)
+            for j, part in enumerate(parts):
+                if j:
+                    out.append(ARROW)
+                if part:
+                    out.append(part)
+        else:
+            out.append(token)
+    return out
+
+
+def parse_cell(
+    cell: str,
+    context: str,
+    *,
+    context_type: str | None = None,
+    source_uri: str | None = None,
+    description: str | None = None,
+    first_line: int = 2,
+) -> WorkflowSpec:
+    """Parse and validate a whole ``%%lineage context`` cell into a WorkflowSpec.
+
+    ``first_line`` is the number of the cell's first body line (2: the magic line is line 1).
+    Raises :class:`LineageSyntaxError` (one line, naming the line) on the first problem.
+    """
+    magic_line = first_line - 1
+    problem = name_problem(context, "context")
+    if problem:
+        raise LineageSyntaxError(magic_line, problem)
+    if context_type is not None:
+        _check_type(context_type, magic_line, "context")
+    if source_uri is not None:
+        _check_uri(source_uri, magic_line, "context")
+    if description is not None and len(description) > DESCRIPTION_MAX:
+        raise LineageSyntaxError(magic_line, f"description is longer than {DESCRIPTION_MAX} characters")
+
+    spec = WorkflowSpec(context=context, source_uri=source_uri, description=description)
+    if context_type is not None:
+        spec.context_type = context_type
+    declared: dict[str, int] = {}
+    property_lines: dict[str, int] = {}
+    edge_lines: dict[tuple[str, str], int] = {}
+
+    for offset, raw in enumerate(cell.split("\n")):
+        number = first_line + offset
+        raw = raw.rstrip("\r")
+        bad = next((c for c in raw if c in _LINE_BREAKS or c == "\x00"), None)
+        if bad is not None:
+            raise LineageSyntaxError(number, f"control character {bad!r} is not allowed")
+        tokens = split_line(raw, number)
+        if not tokens:
+            continue
+        head = tokens[0].lower()
+        if head in KEYWORDS and (len(tokens) < 2 or tokens[1] != ARROW):
+            rest = tokens[1:]
+            if head == "property":
+                if not rest:
+                    raise LineageSyntaxError(number, f"property needs key=value pairs: {_USAGE['property']}")
+                for key, value in parse_properties(
+                    rest, number, "property", PROPERTY_VALUE_DEFAULT_MAX
+                ).items():
+                    if key in property_lines:
+                        raise LineageSyntaxError(
+                            number, f"property {_short(key)} already set on line {property_lines[key]}"
+                        )
+                    property_lines[key] = number
+                    spec.properties[key] = value
+                if len(spec.properties) > PROPERTIES_MAX:
+                    raise LineageSyntaxError(
+                        number,
+                        f"{len(spec.properties)} context properties: SageMaker allows {PROPERTIES_MAX}",
+                    )
+                continue
+            decl = parse_declaration(head, rest, number)
+            if decl.name == context:
+                raise LineageSyntaxError(number, f"{_short(decl.name)} is the name of the cell's context")
+            if decl.name in declared:
+                raise LineageSyntaxError(
+                    number, f"{_short(decl.name)} is already declared on line {declared[decl.name]}"
+                )
+            declared[decl.name] = number
+            spec.entities.append(decl)
+            continue
+        if head not in KEYWORDS:
+            tokens = _split_arrows(tokens)
+        if ARROW not in tokens:
+            raise LineageSyntaxError(
+                number,
+                f"unknown declaration {_short(tokens[0])}{did_you_mean(tokens[0], KEYWORDS)}; "
+                "expected artifact, action, context, property or 'A -> B [TYPE]'",
+            )
+        for edge in _parse_edges(tokens, number):
+            key = (edge.source, edge.destination)
+            if key in edge_lines:
+                raise LineageSyntaxError(
+                    number,
+                    f"edge {edge.source} -> {edge.destination} is already declared on line {edge_lines[key]}",
+                )
+            edge_lines[key] = number
+            spec.edges.append(edge)
+    return spec

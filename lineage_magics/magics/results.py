@@ -1,0 +1,133 @@
+"""Small display objects the verbs return: each has a readable text/plain and, where useful, escaped HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+
+
+class Message:
+    """A one-line (or few-line) confirmation, shown as plain text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Message) and other.text == self.text
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Text:
+    """A rendering as text (DOT, Mermaid, JSON, OpenLineage, text): shown verbatim; Mermaid also as Markdown."""
+
+    def __init__(self, text: str, format: str) -> None:
+        self.text = text
+        self.format = format
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self):
+        if self.format == "mermaid":
+            return f"```mermaid\n{self.text}\n```"
+        return None
+
+
+def _table_html(headers: list[str], rows: list[list[object]]) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _table_text(headers: list[str], rows: list[list[object]]) -> str:
+    cells = [headers] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class StatusReport:
+    """``%lineage status``: the backend (no credentials) and manual-entity usage against SageMaker's limits."""
+
+    def __init__(self, facts: list[tuple[str, str]], counts: dict) -> None:
+        self.facts = facts
+        self.counts = counts
+
+    def _rows(self) -> list[list[object]]:
+        rows = []
+        for kind, (used, limit) in self.counts.items():
+            share = f"{100 * used / limit:.1f}%" if limit else ""
+            rows.append([kind, used, limit if limit is not None else "no limit", share])
+        return rows
+
+    def __repr__(self) -> str:
+        width = max(len(k) for k, _ in self.facts)
+        facts = "\n".join(f"{k.ljust(width)}  {v}" for k, v in self.facts)
+        return f"{facts}\n\n{_table_text(['kind', 'used', 'limit', 'share'], self._rows())}"
+
+    def _repr_html_(self) -> str:
+        facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in self.facts)
+        return f"<table>{facts}</table>" + _table_html(["kind", "used", "limit", "share"], self._rows())
+
+
+class EntityDetail:
+    """``%lineage show``: one entity and its associations."""
+
+    def __init__(self, entity, associations) -> None:
+        self.entity = entity
+        self.associations = associations
+
+    def __repr__(self) -> str:
+        links = repr(self.associations) if len(self.associations) else "no associations"
+        return f"{self.entity!r}\n{links}"
+
+    def _repr_html_(self) -> str:
+        entity = _html_of(self.entity)
+        links = _html_of(self.associations) if len(self.associations) else "<p>no associations</p>"
+        return entity + links
+
+
+def _html_of(obj) -> str:
+    method = getattr(obj, "_repr_html_", None)
+    out = method() if method else None
+    return out if out else f"<pre>{html.escape(repr(obj))}</pre>"
+
+
+_XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.S)
+
+
+class ContextView:
+    """``%%lineage context``: a one-line summary of what changed, then the context's graph."""
+
+    def __init__(self, summary: str, graph) -> None:
+        self.summary = summary
+        self.graph = graph
+
+    def __repr__(self) -> str:
+        return f"{self.summary}\n{self.graph!r}"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.graph._repr_mimebundle_(include=None, exclude=None) or {}
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        text = bundle.get("text/plain") or repr(self.graph)
+        out = {"text/plain": f"{self.summary}\n{text}"}
+        body = None
+        if "image/svg+xml" in bundle:
+            body = _XML_PROLOG.sub("", bundle["image/svg+xml"], count=1)
+        elif "text/html" in bundle:
+            body = bundle["text/html"]
+        if body is not None:
+            out["text/html"] = f"<p>{html.escape(self.summary)}</p>{body}"
+        return out

@@ -1,0 +1,187 @@
+"""``%%lineage track ACTION``: run the cell's Python and record it as an Action with its inputs and outputs.
+
+The Action goes InProgress before the code runs, then Completed, or Failed with the error in its ``error``
+property; properties ``start_time``, ``end_time``, ``duration_seconds`` and ``code_sha256`` record the run.
+Inputs are linked input -> action (ContributedTo), outputs action -> output (Produced). An input or output is a
+ref to an existing entity, a URI, or a local path (an artifact ``file:///abs/path`` with an MD5Hash source
+type). The cell runs in the user namespace like a normal cell; its exception reaches the user after recording.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from IPython.core.error import UsageError
+
+from ..errors import LineageError, NotFoundError
+from .dsl import name_problem
+from .parsing import add_var_option
+from .registry import Verb
+
+ERROR_MAX = 2500
+
+
+@dataclass
+class Endpoint:
+    """An input or output as given, and what it turned out to be: an ARN, a URI, or a local file."""
+
+    given: str
+    arn: str | None = None
+    uri: str | None = None
+    path: str | None = None
+
+
+def build(p) -> None:
+    p.add_argument("action", metavar="ACTION", help="the action's name (created if missing)")
+    p.add_argument(
+        "--type", default="NotebookCell", metavar="T", help="the action type (default NotebookCell)"
+    )
+    p.add_argument("--context", metavar="C", help="link context C -> the action (AssociatedWith)")
+    p.add_argument(
+        "--input",
+        dest="inputs",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="REF_OR_URI",
+        help="an input: entity ref, URI or local path (-> action, ContributedTo)",
+    )
+    p.add_argument(
+        "--output",
+        dest="outputs",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="REF_OR_URI",
+        help="an output: entity ref, URI or local path (action ->, Produced)",
+    )
+    p.add_argument(
+        "--input-type", default="DataSet", metavar="T", help="artifact type of new inputs (DataSet)"
+    )
+    p.add_argument(
+        "--output-type", default="DataSet", metavar="T", help="artifact type of new outputs (DataSet)"
+    )
+    add_var_option(p, "the recorded action (the Entity); the cell's last value is then not shown")
+
+
+def md5_of(path: str) -> str:
+    """The MD5 hex digest of a file's bytes."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _locate(client, given: str, *, output: bool) -> Endpoint:
+    """Decide what an input/output is, without writing: a local path, a URI, or an existing entity."""
+    path = os.path.abspath(os.path.expanduser(given))
+    if os.path.isfile(path):
+        return Endpoint(given, path=path)
+    if "://" in given:
+        return Endpoint(given, uri=given)
+    try:
+        return Endpoint(given, arn=client.resolve(given))
+    except NotFoundError:
+        if output and (os.sep in given or "." in given):
+            return Endpoint(given, path=path)  # a file the cell is to write
+        raise
+
+
+def _arn(client, end: Endpoint, artifact_type: str) -> str:
+    """The ARN of an endpoint, creating its artifact when it is a URI or a file (idempotently)."""
+    if end.arn:
+        return end.arn
+    if end.path:
+        if not os.path.isfile(end.path):
+            raise LineageError(f"output {end.given!r} does not exist after the cell ran")
+        source_types = [{"SourceIdType": "MD5Hash", "Value": md5_of(end.path)}]
+        return client.ensure_artifact(f"file://{end.path}", artifact_type, source_types=source_types).arn
+    return client.ensure_artifact(end.uri, artifact_type).arn
+
+
+def compile_cell(shell, cell: str):
+    """The cell as (exec code, eval code of a trailing expression or None), the way IPython compiles cells."""
+    source = shell.transform_cell(cell)
+    tree = shell.compile.ast_parse(source)
+    tree = shell.transform_ast(tree)
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    filename = shell.compile.cache(source)
+    body = shell.compile(tree, filename, "exec")
+    tail = shell.compile(last, filename, "eval") if last is not None else None
+    return body, tail
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def run(m, args, cell):
+    problem = name_problem(args.action, "action")
+    if problem:
+        raise UsageError(f"%%lineage track: {problem}")
+    shell = m.shell
+    code, tail = compile_cell(shell, cell or "")
+    client = m.client
+    context = client.resolve(args.context, kind="context") if args.context else None
+    inputs = [_locate(client, given, output=False) for given in args.inputs]
+    outputs = [_locate(client, given, output=True) for given in args.outputs]
+
+    start = _now()
+    started = time.perf_counter()
+    props = {"start_time": start, "code_sha256": hashlib.sha256((cell or "").encode()).hexdigest()}
+    action = client.ensure_action(args.action, args.type, status="InProgress", properties=props)
+    stale = [k for k in ("error", "end_time", "duration_seconds") if k in (action.properties or {})]
+    action = client.update(action, status="InProgress", properties=props, remove_properties=stale or None)
+    if context:
+        client.associate(context, action, "AssociatedWith")
+    for end in inputs:
+        client.associate(_arn(client, end, args.input_type), action, "ContributedTo")
+
+    value = error = None
+    try:
+        exec(code, shell.user_global_ns, shell.user_ns)
+        if tail is not None:
+            value = eval(tail, shell.user_global_ns, shell.user_ns)
+    except BaseException as exc:  # noqa: B036 - recorded, then re-raised unchanged
+        error = exc
+
+    done = {"end_time": _now(), "duration_seconds": f"{time.perf_counter() - started:.3f}"}
+    if error is not None:
+        done["error"] = f"{type(error).__name__}: {error}"[:ERROR_MAX]
+        try:
+            status = "Stopped" if isinstance(error, KeyboardInterrupt) else "Failed"
+            client.update(action, status=status, properties=done)
+        except Exception as record_failure:  # the user's error matters more
+            error.add_note(f"lineage: could not record the failure: {record_failure}")
+        m.mark_user_exception(error)
+        raise error
+    client.update(action, status="Completed", properties=done)
+    for end in outputs:
+        client.associate(action, _arn(client, end, args.output_type), "Produced")
+    if args.var:
+        return m.deliver(args, client.get(action))
+    return value
+
+
+VERBS = {
+    "track": Verb(
+        "track",
+        "run the cell and record it as an action with its inputs, outputs, timing and code hash",
+        build,
+        run,
+        (
+            "%%lineage track train-model --type TrainingJob --context mnist-workflow "
+            "--input data/train.csv --output s3://bucket/model.tar.gz\n  model = train(...)",
+        ),
+        cell=True,
+        details=__doc__.split("\n\n", 1)[1],
+    )
+}

@@ -1,0 +1,1 @@
+"""One module per %lineage verb (or a small group); each exports ``VERBS``: name -> Verb."""

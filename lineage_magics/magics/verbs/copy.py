@@ -1,0 +1,39 @@
+"""``%lineage copy TO_URL [REF] [--depth N]``: copy a graph (or everything) to another backend, idempotently."""
+
+from __future__ import annotations
+
+from IPython.core.error import UsageError
+
+from ..parsing import add_var_option, positive_int
+from ..registry import Verb
+from ..urls import check_url
+
+
+def build(p) -> None:
+    p.add_argument(
+        "to", metavar="TO_URL", help="the backend to copy to (memory://, sqlite:///PATH.db, sagemaker://...)"
+    )
+    p.add_argument("ref", metavar="REF", nargs="?", help="copy the graph around REF (default: everything)")
+    p.add_argument(
+        "--depth", type=positive_int, default=10, metavar="N", help="hops around REF to copy (default 10)"
+    )
+    add_var_option(p, "the CopyReport")
+
+
+def run(m, args, cell):
+    try:
+        to = check_url(args.to)
+    except ValueError as exc:
+        raise UsageError(f"%lineage copy: {exc}") from None
+    return m.deliver(args, m.client.copy(to, args.ref, depth=args.depth))
+
+
+VERBS = {
+    "copy": Verb(
+        "copy",
+        "copy lineage to another backend (e.g. local -> SageMaker); re-running copies nothing twice",
+        build,
+        run,
+        ("%lineage copy sqlite:///backup.db", "%lineage copy sagemaker://us-east-1 mnist-workflow --depth 3"),
+    )
+}

@@ -1,0 +1,88 @@
+"""``%lineage list KIND``: contexts, actions, artifacts, associations, experiments, trials, trial components."""
+
+from __future__ import annotations
+
+from IPython.core.error import UsageError
+
+from ..dsl import did_you_mean
+from ..parsing import add_var_option, association_type, positive_int
+from ..registry import Verb
+
+KINDS = ("contexts", "actions", "artifacts", "associations", "experiments", "trials", "trial-components")
+_SINGULAR = {k[:-1]: k for k in KINDS}
+
+
+def kind_of(text: str) -> str:
+    """The plural kind for ``text`` (singular accepted); UsageError with a "did you mean" otherwise."""
+    kind = text.lower()
+    kind = _SINGULAR.get(kind, kind)
+    if kind not in KINDS:
+        raise UsageError(
+            f"%lineage list: unknown kind {text!r}{did_you_mean(text, KINDS)}; use one of {', '.join(KINDS)}"
+        )
+    return kind
+
+
+def _order(text: str) -> str:
+    for value in ("Ascending", "Descending"):
+        if value.lower().startswith(text.lower()[:3]):
+            return value
+    raise UsageError(f"%lineage list: --order takes asc or desc, not {text!r}")
+
+
+def build(p) -> None:
+    p.add_argument("kind", metavar="KIND", help=" | ".join(KINDS))
+    p.add_argument("--type", metavar="T", help="entity type (for associations: the association type)")
+    p.add_argument(
+        "--limit", type=positive_int, metavar="N", help="at most N rows (default: %%config displaylimit)"
+    )
+    p.add_argument("--source-uri", metavar="U", help="only entities with this source URI")
+    p.add_argument("--sort-by", choices=("CreationTime", "Name"), help="sort key (default CreationTime)")
+    p.add_argument("--order", metavar="asc|desc", help="sort order (default desc)")
+    p.add_argument("--experiment", metavar="E", help="trials of experiment E, or trial components of it")
+    p.add_argument("--trial", metavar="T", help="trial components of trial T")
+    p.add_argument("--source", metavar="REF", help="associations from REF")
+    p.add_argument("--destination", metavar="REF", help="associations to REF")
+    add_var_option(p, "the list")
+
+
+def run(m, args, cell):
+    kind = kind_of(args.kind)
+    limit = args.limit if args.limit is not None else (m.displaylimit or None)
+    if kind == "associations":
+        for option in ("source_uri", "sort_by", "order", "experiment", "trial"):
+            if getattr(args, option) is not None:
+                raise UsageError(f"%lineage list associations: --{option.replace('_', '-')} does not apply")
+        filters = {"limit": limit}
+        if args.type:
+            filters["type"] = association_type(args.type)
+        if args.source:
+            filters["source"] = args.source
+        if args.destination:
+            filters["destination"] = args.destination
+        return m.deliver(args, m.client.list(kind, **filters))
+    if args.source or args.destination:
+        raise UsageError("%lineage list: --source and --destination apply to associations")
+    filters = {"limit": limit}
+    for option in ("type", "source_uri", "sort_by", "experiment", "trial"):
+        value = getattr(args, option)
+        if value is not None:
+            filters[option] = value
+    if args.order is not None:
+        filters["sort_order"] = _order(args.order)
+    return m.deliver(args, m.client.list(kind, **filters))
+
+
+VERBS = {
+    "list": Verb(
+        "list",
+        "list contexts, actions, artifacts, associations, experiments, trials or trial components",
+        build,
+        run,
+        (
+            "%lineage list contexts",
+            "%lineage list artifacts --type Model --limit 10 -o models",
+            "%lineage list associations --destination model-build-step",
+        ),
+    )
+}

@@ -1,0 +1,45 @@
+"""``%lineage status``: the backend (without credentials) and usage against SageMaker's manual-entity limits."""
+
+from __future__ import annotations
+
+from ..parsing import add_var_option
+from ..registry import Verb
+from ..results import StatusReport
+from ..urls import backend_kind, profile_of, redact
+
+
+def build(p) -> None:
+    add_var_option(p, "the StatusReport")
+
+
+def _account(client) -> str:
+    """The account id in the ARN of any context, action or artifact (the client has no identity call)."""
+    for kind in ("contexts", "actions", "artifacts"):
+        found = client.list(kind, limit=1)
+        if len(found):
+            return found[0].arn.split(":")[4]
+    return "unknown (no entities yet)"
+
+
+def run(m, args, cell):
+    client = m.client
+    url = m.current_url
+    facts = [("backend", backend_kind(url)), ("url", redact(url))]
+    region = getattr(getattr(client.sagemaker, "meta", None), "region_name", None)
+    if url.startswith("sagemaker://"):
+        facts.append(("region", region or "not set"))
+        facts.append(("profile", profile_of(url) or "default credential chain"))
+    facts.append(("account", _account(client)))
+    report = StatusReport(facts, client.counts())
+    return m.deliver(args, report)
+
+
+VERBS = {
+    "status": Verb(
+        "status",
+        "show the backend and how many contexts, actions, artifacts, associations exist against the limits",
+        build,
+        run,
+        ("%lineage status",),
+    )
+}
