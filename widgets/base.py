@@ -36,6 +36,13 @@ def walk(widget: w.Widget) -> Iterator[w.Widget]:
         yield from walk(child)
 
 
+def labelled(text: str, widget: w.Widget, width: str = "8em") -> w.HBox:
+    """``widget`` with a label on its left, aligned like the inputs' own descriptions."""
+    label = w.HTML(f'<div style="text-align:right;padding-right:8px">{escape(text)}</div>',
+                   layout=w.Layout(width=width))  # fmt: skip
+    return w.HBox([label, widget], layout=w.Layout(align_items="center"))
+
+
 class LineageForm(w.VBox):
     """A form: its own controls, then a one-line status (always escaped).
 
@@ -57,12 +64,12 @@ class LineageForm(w.VBox):
         self._busy = False
         self._callbacks: list[Callable[[Any], Any]] = []
         self._status = w.HTML(value="", layout=w.Layout(min_height="1.6em"))
-        self._status.add_class("lm-status")
+        self._status.add_class("lineage-status")
         self._status_text = ""
         self._status_level = "info"
         head = [w.HTML(f"<b>{escape(self.title)}</b>")] if self.title else []
         super().__init__(children=[*head, *children, self._status], **kwargs)
-        self.add_class("lm-form")
+        self.add_class("lineage-form")
 
     # -- status ---------------------------------------------------------
     @property
@@ -81,7 +88,7 @@ class LineageForm(w.VBox):
         self._status_text, self._status_level = text, level
         colour = _COLOURS.get(level, _COLOURS["info"])
         self._status.value = (
-            f'<span class="lm-status-{escape(level)}" style="color:{colour}">{escape(text)}</span>'
+            f'<span class="lineage-status-{escape(level)}" style="color:{colour}">{escape(text)}</span>'
         )
 
     def show_error(self, error: BaseException) -> None:

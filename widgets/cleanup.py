@@ -84,33 +84,33 @@ class CleanupForm(LineageForm):
         self.value: Any = None
         self.plan: Any = None
         self.context = w.Dropdown(options=[], description="Context", layout=w.Layout(width="36em"))
-        self.context.add_class("lm-cleanup-context")
+        self.context.add_class("lineage-cleanup-context")
         self.reload = w.Button(description="Reload", icon="refresh", layout=w.Layout(width="8em"))
         self.reload.on_click(self.action(lambda _b: self.load(), "loading…"))
         self.preview_button = w.Button(description="Preview", icon="eye")
-        self.preview_button.add_class("lm-cleanup-preview")
+        self.preview_button.add_class("lineage-cleanup-preview")
         self.preview_button.on_click(self.action(lambda _b: self.preview(), "planning…"))
         self.dry_run_button = w.Button(description="Dry run", icon="flask")
-        self.dry_run_button.add_class("lm-cleanup-dry-run")
+        self.dry_run_button.add_class("lineage-cleanup-dry-run")
         self.dry_run_button.on_click(self.action(lambda _b: self.dry_run(), "dry run…"))
         self.confirm = w.Checkbox(
             value=False, description="I understand: delete everything listed", indent=False
         )
-        self.confirm.add_class("lm-cleanup-confirm")
+        self.confirm.add_class("lineage-cleanup-confirm")
         self.delete_button = w.Button(description="Delete", button_style="danger", icon="trash")
-        self.delete_button.add_class("lm-cleanup-delete")
+        self.delete_button.add_class("lineage-cleanup-delete")
         self.delete_button.on_click(self.action(lambda _b: self.delete(), "deleting…"))
         self.progress = w.IntProgress(value=0, min=0, max=1, description="", bar_style="info")
-        self.progress.add_class("lm-cleanup-progress")
+        self.progress.add_class("lineage-cleanup-progress")
         self.details = w.HTML()
-        self.details.add_class("lm-cleanup-details")
+        self.details.add_class("lineage-cleanup-details")
         super().__init__(
             client,
             [w.HBox([self.context, self.reload]), w.HBox([self.preview_button, self.dry_run_button]), self.details,
              w.HBox([self.confirm, self.delete_button]), self.progress],
             **kwargs,
         )  # fmt: skip
-        self.add_class("lm-cleanup-form")
+        self.add_class("lineage-cleanup-form")
         self.context.observe(self.guard(lambda _c: self._context_changed()), names="value")
         self.confirm.observe(lambda _c: self.refresh_state(), names="value")
         self.guard(self.load)()

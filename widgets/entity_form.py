@@ -9,7 +9,7 @@ import ipywidgets as w
 from lineage_magics.errors import LineageError
 
 from . import rules
-from .base import LineageForm, escape
+from .base import LineageForm, escape, labelled
 
 KINDS = ("context", "action", "artifact")
 MAX_PROPERTIES = 30
@@ -28,7 +28,7 @@ class PropertyRows(w.VBox):
         self._guard = guard
         self.rows = w.VBox()
         self.add = w.Button(description="Add property", icon="plus", layout=w.Layout(width="10em"))
-        self.add.add_class("lm-prop-add")
+        self.add.add_class("lineage-prop-add")
         self.add.on_click(guard(lambda _b: self.add_row()))
         super().__init__(children=[self.rows, self.add])
 
@@ -40,7 +40,7 @@ class PropertyRows(w.VBox):
         v = w.Text(value=value, placeholder="value", layout=w.Layout(width="20em"))
         remove = w.Button(icon="trash", tooltip="remove this property", layout=w.Layout(width="3em"))
         row = w.HBox([k, v, remove])
-        row.add_class("lm-prop-row")
+        row.add_class("lineage-prop-row")
         remove.on_click(self._guard(lambda _b: self.remove_row(row)))
         for t in (k, v):
             t.observe(lambda _c: self._on_change(), names="value")
@@ -92,41 +92,39 @@ class EntityForm(LineageForm):
         if kind not in KINDS:
             raise LineageError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
         self.value: Any = None
-        self.kind = w.ToggleButtons(
-            options=list(KINDS), value=kind, description="Kind", style={"button_width": "7em"}
-        )
-        self.kind.add_class("lm-entity-kind")
+        self.kind = w.ToggleButtons(options=list(KINDS), value=kind, style={"button_width": "7em"})
+        self.kind.add_class("lineage-entity-kind")
         self.name = w.Text(
             description="Name", placeholder="letters, digits and '-'", continuous_update=True, **_wide()
         )
-        self.name.add_class("lm-entity-name")
+        self.name.add_class("lineage-entity-name")
         self.name_hint = w.HTML()
-        self.name_hint.add_class("lm-name-hint")
+        self.name_hint.add_class("lineage-name-hint")
         self.type = w.Combobox(description="Type", placeholder="e.g. DataSet, Model", ensure_option=False,
                                continuous_update=True, **_wide())  # fmt: skip
-        self.type.add_class("lm-entity-type")
+        self.type.add_class("lineage-entity-type")
         self.source_uri = w.Text(description="Source URI", continuous_update=True, **_wide())
-        self.source_uri.add_class("lm-entity-uri")
+        self.source_uri.add_class("lineage-entity-uri")
         self.action_status = w.Dropdown(
             options=rules.action_statuses(), value="Completed", description="Status", **_wide()
         )
-        self.action_status.add_class("lm-entity-status")
+        self.action_status.add_class("lineage-entity-status")
         self.description = w.Text(description="Description", **_wide())
-        self.description.add_class("lm-entity-description")
+        self.description.add_class("lineage-entity-description")
         self.properties = PropertyRows(self._changed, self.guard)
         self.create = w.Button(description="Create", button_style="primary", icon="check")
-        self.create.add_class("lm-entity-create")
+        self.create.add_class("lineage-entity-create")
         self.create.on_click(self.action(lambda _b: self.submit(), "creating…"))
         self.result = w.VBox()
-        self.result.add_class("lm-entity-result")
+        self.result.add_class("lineage-entity-result")
         self._used_types: dict[str, list[str]] = {}
         super().__init__(
             client,
-            [self.kind, self.name, self.name_hint, self.type, self.source_uri, self.action_status, self.description,
+            [labelled("Kind", self.kind), self.name, self.name_hint, self.type, self.source_uri, self.action_status, self.description,
              w.HTML("<small>Properties</small>"), self.properties, self.create, self.result],
             **kwargs,
         )  # fmt: skip
-        self.add_class("lm-entity-form")
+        self.add_class("lineage-entity-form")
         self.kind.observe(self.guard(lambda _c: self._kind_changed()), names="value")
         for t in (self.name, self.type, self.source_uri):
             t.observe(self.guard(lambda _c: self._changed()), names="value")
@@ -220,7 +218,7 @@ class EntityForm(LineageForm):
             f"({escape(entity.type)})<br><small>{escape(entity.arn)}</small>"
         )
         explore = w.Button(description="Explore it", icon="sitemap")
-        explore.add_class("lm-entity-explore")
+        explore.add_class("lineage-entity-explore")
         explore.on_click(self.action(lambda _b: self.explore(entity), "tracing…"))
         self.result.children = [summary, explore]
 

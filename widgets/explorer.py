@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from lineage_magics.graph import LINEAGE_TYPES
 
-from .base import LineageForm, escape
+from .base import LineageForm, escape, labelled
 from .picker import EntityPicker, load_entities
 
 EXPORTS = {  # format -> (file extension, MIME type, LineageGraph method)
@@ -58,49 +58,48 @@ class ExploreForm(LineageForm):
         self.value: Any = None
         self.export_dir = Path(export_dir) if export_dir is not None else None
         label = {"style": {"description_width": "7em"}}
-        self.start = EntityPicker("Start", css="lm-explore-start", rows=4)
-        self.direction = w.ToggleButtons(
-            options=["up", "both", "down"], value=direction, description="Direction", **label
-        )
-        self.direction.add_class("lm-explore-direction")
+        self.start = EntityPicker("Start", css="lineage-explore-start", rows=4)
+        self.direction = w.ToggleButtons(options=["up", "both", "down"], value=direction,
+                                         style={"button_width": "5em"})  # fmt: skip
+        self.direction.add_class("lineage-explore-direction")
         self.depth = w.IntSlider(
             value=depth, min=1, max=25, description="Depth", continuous_update=False, **label
         )
-        self.depth.add_class("lm-explore-depth")
+        self.depth.add_class("lineage-explore-depth")
         self.max_vertices = w.BoundedIntText(value=max_vertices, min=1, max=100_000, description="Max vertices",
                                              layout=w.Layout(width="14em"), **label)  # fmt: skip
         self.lineage_types = w.SelectMultiple(options=list(LINEAGE_TYPES), rows=4, description="Lineage types",
                                               layout=w.Layout(width="20em"), **label)  # fmt: skip
-        self.lineage_types.add_class("lm-explore-lineage-types")
+        self.lineage_types.add_class("lineage-explore-lineage-types")
         self.types = w.SelectMultiple(
             options=[], rows=4, description="Types", layout=w.Layout(width="20em"), **label
         )
-        self.types.add_class("lm-explore-types")
+        self.types.add_class("lineage-explore-types")
         self.trace_button = w.Button(description="Trace", button_style="primary", icon="sitemap")
-        self.trace_button.add_class("lm-explore-trace")
+        self.trace_button.add_class("lineage-explore-trace")
         self.trace_button.on_click(self.action(lambda _b: self.trace(), "tracing…"))
         self.caption = w.HTML()
-        self.caption.add_class("lm-explore-caption")
+        self.caption.add_class("lineage-explore-caption")
         self.graph = w.HTML()
-        self.graph.add_class("lm-explore-graph")
+        self.graph.add_class("lineage-explore-graph")
         self.vertices = w.Select(options=[], rows=8, layout=w.Layout(width="100%"))
-        self.vertices.add_class("lm-explore-vertices")
+        self.vertices.add_class("lineage-explore-vertices")
         self.recentre_button = w.Button(description="Re-centre", icon="crosshairs")
-        self.recentre_button.add_class("lm-explore-recentre")
+        self.recentre_button.add_class("lineage-explore-recentre")
         self.recentre_button.on_click(self.action(lambda _b: self.recentre(), "tracing…"))
         self.export_buttons = {}
         for fmt, text in (("svg", "SVG"), ("mermaid", "Mermaid"), ("json", "JSON")):
             b = w.Button(description=text, icon="download", layout=w.Layout(width="8em"))
-            b.add_class(f"lm-export-{fmt}")
+            b.add_class(f"lineage-export-{fmt}")
             b.on_click(self.action(lambda _b, fmt=fmt: self.export(fmt), "exporting…"))
             self.export_buttons[fmt] = b
         self.export_text = w.Textarea(rows=8, layout=w.Layout(width="100%", display="none"))
-        self.export_text.add_class("lm-export-text")
+        self.export_text.add_class("lineage-export-text")
         self.download = w.HTML()
-        self.download.add_class("lm-export-link")
+        self.download.add_class("lineage-export-link")
         controls = w.HBox(
             [
-                w.VBox([self.start, self.direction, self.depth, w.HBox([self.max_vertices, self.trace_button])],
+                w.VBox([self.start, labelled("Direction", self.direction, "7em"), self.depth, w.HBox([self.max_vertices, self.trace_button])],
                        layout=w.Layout(width="55%")),
                 w.VBox([self.lineage_types, self.types, w.HTML("<small>no selection: all</small>")]),
             ],
@@ -117,7 +116,7 @@ class ExploreForm(LineageForm):
              self.export_text],
             **kwargs,
         )  # fmt: skip
-        self.add_class("lm-explore-form")
+        self.add_class("lineage-explore-form")
         retrace = self.action(lambda _c: self._retrace(), "tracing…")
         for control in (self.direction, self.depth, self.lineage_types, self.types, self.max_vertices):
             control.observe(retrace, names="value")
@@ -156,7 +155,7 @@ class ExploreForm(LineageForm):
             lineage_types=list(self.lineage_types.value) or None,
             max_vertices=self.max_vertices.value,
         )
-        svg = graph.to_svg()
+        svg = graph.to_svg(max_vertices=self.max_vertices.value)
         self.value = graph
         self.graph.value = svg_element(svg)
         shown, total = len(graph.vertices), graph.total_vertices or len(graph.vertices)
@@ -199,7 +198,8 @@ class ExploreForm(LineageForm):
         if self.value is None:
             raise ValueError("nothing to export: trace a graph first")
         ext, mime, method = EXPORTS[fmt]
-        text = getattr(self.value, method)()
+        options = {"max_vertices": self.max_vertices.value} if fmt == "svg" else {}
+        text = getattr(self.value, method)(**options)
         start = self.value.vertex(self.value.start).label if self.value.start in self.value else "graph"
         filename = "lineage-" + (re.sub(r"[^A-Za-z0-9._-]+", "-", start).strip("-") or "graph") + "." + ext
         if path is None and self.export_dir is not None:

@@ -33,25 +33,25 @@ class LinkForm(LineageForm):
         **kwargs,
     ) -> None:
         self.value: Any = None
-        self.source = EntityPicker("Source", css="lm-link-source")
-        self.destination = EntityPicker("Destination", css="lm-link-destination")
+        self.source = EntityPicker("Source", css="lineage-link-source")
+        self.destination = EntityPicker("Destination", css="lineage-link-destination")
         self.type = w.Dropdown(
             options=[("(default for the two kinds)", DEFAULT), *[(t, t) for t in rules.association_types()]],
             value=DEFAULT,
             description="Type",
             style={"description_width": "initial"},
         )
-        self.type.add_class("lm-link-type")
+        self.type.add_class("lineage-link-type")
         self.type_hint = w.HTML()
         self.link = w.Button(description="Link", button_style="primary", icon="link")
-        self.link.add_class("lm-link-button")
+        self.link.add_class("lineage-link-button")
         self.link.on_click(self.action(lambda _b: self.submit(), "linking…"))
         self.reload = w.Button(description="Reload entities", icon="refresh")
-        self.reload.add_class("lm-link-reload")
+        self.reload.add_class("lineage-link-reload")
         self.reload.on_click(self.action(lambda _b: self.load(), "loading…"))
         self.links_title = w.HTML()
         self.links = w.VBox()
-        self.links.add_class("lm-link-list")
+        self.links.add_class("lineage-link-list")
         pickers = w.HBox(
             [self.source, self.destination],
             layout=w.Layout(width="100%", grid_gap="1em", justify_content="space-between"),
@@ -62,7 +62,7 @@ class LinkForm(LineageForm):
              self.links],
             **kwargs,
         )  # fmt: skip
-        self.add_class("lm-link-form")
+        self.add_class("lineage-link-form")
         self.source.observe_choice(self.guard(lambda _arn: self._source_changed()))
         self.destination.observe_choice(self.guard(lambda _arn: self._pair_changed()))
         self.type.observe(self.guard(lambda _c: self._pair_changed()), names="value")
@@ -123,13 +123,13 @@ class LinkForm(LineageForm):
         unlink = w.Button(
             description="Unlink", icon="unlink", button_style="warning", layout=w.Layout(width="8em")
         )
-        unlink.add_class("lm-unlink")
+        unlink.add_class("lineage-unlink")
         unlink.on_click(self.action(lambda _b: self.unlink(a.source_arn, a.destination_arn), "unlinking…"))
         unlink.tooltip = (
             f"remove the link {a.source_name or a.source_arn} → {a.destination_name or a.destination_arn}"
         )
         row = w.HBox([unlink, text])
-        row.add_class("lm-link-row")
+        row.add_class("lineage-link-row")
         return row
 
     # -- actions --------------------------------------------------------

@@ -48,7 +48,7 @@ class EntityPicker(w.VBox):
         self.count = w.HTML()
         self.filter.observe(lambda _c: self._apply_filter(), names="value")
         super().__init__(children=[self.filter, self.select, self.count], layout=w.Layout(width="100%"))
-        self.add_class("lm-picker")
+        self.add_class("lineage-picker")
         if css:
             self.add_class(css)
         self.set_entities(entities)

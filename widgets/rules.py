@@ -60,7 +60,8 @@ def name_problem(kind: str, name: str) -> str | None:
     """Why ``name`` is not a valid SageMaker name for ``kind``, or None when it is."""
     pattern, limit = name_rule(kind)
     seps = _allowed_separators(pattern)
-    allowed = "letters, digits and " + " and ".join(f"'{s}'" for s in seps)
+    quoted = [f"'{s}'" for s in seps]
+    allowed = "letters, digits" + "".join(f", {q}" for q in quoted[:-1]) + f" and {quoted[-1]}"
     if not name:
         return "a name is required"
     if len(name) > limit:

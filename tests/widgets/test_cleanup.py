@@ -1,0 +1,110 @@
+"""CleanupForm headless: preview and dry run change nothing; Delete needs confirming and empties the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from widgets import CleanupForm
+
+
+@pytest.fixture
+def project(client):
+    """A context with two artifacts and an action linked into it, plus an unrelated context."""
+    ctx = client.create_context("project", "Workflow")
+    data = client.create_artifact("s3://bucket/data.csv", "DataSet", "data")
+    step = client.create_action("train", "Training")
+    model = client.create_artifact("s3://bucket/model.tar.gz", "Model", "model")
+    for member in (data, step, model):
+        client.associate(ctx, member)
+    client.associate(data, step)
+    client.associate(step, model)
+    client.create_context("other", "Workflow")
+    return ctx
+
+
+def snapshot(reader):
+    return (
+        sorted(e.arn for kind in ("contexts", "actions", "artifacts") for e in reader.list(kind)),
+        sorted((a.source_arn, a.destination_arn) for a in reader.list("associations")),
+    )
+
+
+def test_preview_lists_exactly_the_plan_and_changes_nothing(client, reader, project):
+    before = snapshot(reader)
+    form = CleanupForm(client, context="project")
+    assert form.context.value == project.arn
+    form.preview_button.click()
+    plan = client.plan_cleanup("project")
+    assert form.status_level == "info", form.status
+    assert form.status.startswith(f"would delete {len(plan.entities)} entities")
+    assert f"and {len(plan.associations)} associations" in form.status
+    assert "1 context" in form.status and "2 artifacts" in form.status and "1 action" in form.status
+    for name in ("project", "data", "train", "model"):
+        assert name in form.details.value
+    assert form.details.value.count("<li>") == len(plan.entities) + len(plan.associations)
+    assert snapshot(reader) == before
+
+
+def test_dry_run_changes_nothing(client, reader, project):
+    before = snapshot(reader)
+    form = CleanupForm(client, context="project")
+    form.dry_run_button.click()
+    assert form.status.startswith("dry run: nothing deleted"), form.status
+    assert snapshot(reader) == before
+
+
+def test_delete_needs_the_confirm_box(client, reader, project):
+    before = snapshot(reader)
+    form = CleanupForm(client, context="project")
+    assert form.delete_button.disabled
+    form.delete_button.click()  # a programmatic click bypasses `disabled`: still refused
+    assert form.status_level == "error"
+    assert form.status.startswith("ValueError: tick the confirm box first")
+    assert snapshot(reader) == before
+
+
+def test_delete_leaves_nothing_behind_and_the_bar_reaches_its_max(client, reader, project):
+    form = CleanupForm(client, context="project")
+    form.preview_button.click()
+    plan = form.plan
+    planned = {getattr(e, "arn", e) for e in plan.entities}
+    assert project.arn in planned and len(planned) == 4  # the context and its three members
+    total = len(plan.entities) + len(plan.associations)
+    form.confirm.value = True
+    assert not form.delete_button.disabled
+    form.delete_button.click()
+    assert form.status_level == "ok", form.status
+    assert form.status == f"deleted {len(plan.entities)} entities and {len(plan.associations)} associations"
+    assert form.progress.max == total
+    assert form.progress.value == form.progress.max
+    assert form.progress.bar_style == "success"
+    entities, associations = snapshot(reader)
+    assert associations == []
+    assert [reader.get(arn).name for arn in entities] == ["other"]
+    assert not form.confirm.value  # the next delete needs confirming again
+    assert [label for label, _arn in form.context.options] == ["other (Workflow)"]
+
+
+def test_changing_the_context_clears_the_preview_and_the_confirmation(client, project):
+    form = CleanupForm(client, context="project")
+    form.preview_button.click()
+    form.confirm.value = True
+    form.context.value = client.resolve("other")
+    assert form.details.value == "" and not form.confirm.value and form.delete_button.disabled
+
+
+def test_an_error_during_delete_shows_in_the_status_line(client, reader, project):
+    form = CleanupForm(client, context="project")
+    form.confirm.value = True
+    reader.cleanup("project")  # someone else cleaned it up first
+    form.delete_button.click()
+    assert form.status_level == "error"
+    assert form.error is not None and "\n" not in form.status
+
+
+def test_no_contexts(client):
+    form = CleanupForm(client)
+    assert form.context.options == ()
+    assert form.preview_button.disabled and form.delete_button.disabled
+    form.preview_button.click()
+    assert form.status == "ValueError: choose a context first"
