@@ -1,0 +1,354 @@
+"""apply(): make the store match a WorkflowSpec (the ``%%lineage context`` cell), idempotently.
+
+Everything is validated before anything is written; then the context, each declared entity,
+the context -> entity ``AssociatedWith`` links and the declared edges are ensured. ``prune``
+removes the context's links and the edges between its members that the spec no longer declares
+(never entities); ``dry_run`` returns the plan without writing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .entities import Entity, kind_of_arn, name_of_arn
+from .errors import LineageError, NotFoundError
+from .spec import ENTITY_KINDS, WorkflowSpec, default_association_type
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import LineageClient
+
+ASSOCIATION_TYPES = ("ContributedTo", "AssociatedWith", "DerivedFrom", "Produced", "SameAs")
+ACTION_STATUSES = ("Unknown", "InProgress", "Completed", "Failed", "Stopping", "Stopped")
+_CONTEXT_NAME = re.compile(r"[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,119}")
+_ENTITY_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
+
+
+@dataclass
+class ApplyResult:
+    """What ``apply`` did (or, on a dry run, would do). Items are short human labels."""
+
+    context: Entity
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    linked: list[str] = field(default_factory=list)
+    unlinked: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    entities: dict[str, str] = field(default_factory=dict)  # declared name -> ARN
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.linked or self.unlinked)
+
+    def _summary(self) -> str:
+        verb = "would change" if self.dry_run else "changed"
+        if not self.changed:
+            return f"context {self.context.name!r}: up to date ({len(self.unchanged)} unchanged)"
+        parts = [
+            f"{len(v)} {k}"
+            for k, v in (
+                ("created", self.created),
+                ("updated", self.updated),
+                ("linked", self.linked),
+                ("unlinked", self.unlinked),
+                ("unchanged", self.unchanged),
+            )
+            if v
+        ]
+        return f"context {self.context.name!r} {verb}: {', '.join(parts)}"
+
+    def __repr__(self) -> str:
+        lines = [f"<ApplyResult {self._summary()}>"]
+        lines += [f"  {a}" for a in self.actions]
+        lines += [f"  warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(a)}</li>" for a in self.actions)
+        warns = "".join(f"<li><b>warning</b>: {html.escape(w)}</li>" for w in self.warnings)
+        return (
+            f"<div class='lineage-apply'><p>{html.escape(self._summary())}</p><ul>{items}{warns}</ul></div>"
+        )
+
+
+def _where(line: int) -> str:
+    return f"line {line}: " if line else ""
+
+
+class _Planned:
+    """A declared entity: what exists now and what has to change."""
+
+    def __init__(self, decl, existing: Entity | None):
+        self.decl = decl
+        self.existing = existing
+        self.arn = existing.arn if existing else f"(new {decl.kind} {decl.name})"
+
+    @property
+    def kind(self) -> str:
+        return self.decl.kind
+
+
+def _validate(client: LineageClient, spec: WorkflowSpec) -> dict[str, tuple[str, str]]:
+    """Check the spec; returns the edge endpoints that name existing entities: name -> (kind, ARN)."""
+    if not spec.context or not _CONTEXT_NAME.fullmatch(spec.context):
+        raise LineageError(f"invalid context name {spec.context!r}: letters, digits, '-' and '_' (max 120)")
+    if not spec.context_type:
+        raise LineageError(f"context {spec.context!r} needs a type")
+    declared: dict[str, Any] = {}
+    for d in spec.entities:
+        where = _where(d.line)
+        if d.kind not in ENTITY_KINDS:
+            raise LineageError(f"{where}unknown kind {d.kind!r}: use {', '.join(ENTITY_KINDS)}")
+        pattern = _CONTEXT_NAME if d.kind == "context" else _ENTITY_NAME
+        if not d.name or not pattern.fullmatch(d.name):
+            allowed = "letters, digits, '-' and '_'" if d.kind == "context" else "letters, digits and '-'"
+            raise LineageError(f"{where}invalid {d.kind} name {d.name!r}: {allowed} (max 120)")
+        if d.name in declared or d.name == spec.context:
+            raise LineageError(f"{where}{d.name!r} is declared twice")
+        if not d.type:
+            raise LineageError(f"{where}{d.kind} {d.name!r} needs a type")
+        if d.kind == "artifact" and not d.uri:
+            raise LineageError(f"{where}artifact {d.name!r} needs a source URI")
+        if d.status is not None:
+            if d.kind != "action":
+                raise LineageError(f"{where}only actions have a status ({d.kind} {d.name!r})")
+            if d.status not in ACTION_STATUSES:
+                raise LineageError(f"{where}status {d.status!r}: use one of {', '.join(ACTION_STATUSES)}")
+        if len(d.properties) > 30:
+            raise LineageError(f"{where}{d.name!r} has {len(d.properties)} properties (SageMaker allows 30)")
+        declared[d.name] = d
+    if len(spec.properties) > 30:
+        raise LineageError(
+            f"context {spec.context!r} has {len(spec.properties)} properties (SageMaker allows 30)"
+        )
+    external: dict[str, tuple[str, str]] = {}
+    for e in spec.edges:
+        where = _where(e.line)
+        if e.type is not None and e.type not in ASSOCIATION_TYPES:
+            raise LineageError(
+                f"{where}association type {e.type!r}: use one of {', '.join(ASSOCIATION_TYPES)}"
+            )
+        for end in (e.source, e.destination):
+            if end in declared or end == spec.context or end in external:
+                continue
+            try:
+                kind, arn, _ = client.refs.resolve(end)
+            except NotFoundError as exc:
+                raise LineageError(
+                    f"{where}{end!r} is neither declared in the cell nor an existing entity: {exc}"
+                ) from None
+            except LineageError as exc:
+                raise LineageError(f"{where}{exc}") from None
+            if kind in ("experiment", "trial"):
+                raise LineageError(f"{where}{end!r} is a {kind}: it cannot be linked")
+            external[end] = (kind, arn)
+        if e.source == e.destination:
+            raise LineageError(f"{where}{e.source!r} cannot be linked to itself")
+    return external
+
+
+def _existing(client: LineageClient, decl) -> Entity | None:
+    if decl.kind == "artifact":
+        found = client.find_artifact(decl.uri, [])
+        return client.get(found.arn) if found else None
+    return client._existing_by_name(decl.kind, decl.name)
+
+
+def _changes(decl, current: Entity, props: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """The update arguments a declaration needs, and warnings about what cannot change in place."""
+    update: dict[str, Any] = {}
+    warnings: list[str] = []
+    want = {k: str(v) for k, v in props.items()}
+    if any(current.properties.get(k) != v for k, v in want.items()):
+        update["properties"] = want
+    if getattr(decl, "status", None) and current.status != decl.status:
+        update["status"] = decl.status
+    if decl.kind == "artifact" and decl.name and current.name != decl.name:
+        update["name"] = decl.name
+    if current.type != decl.type:
+        warnings.append(
+            f"{decl.kind} {decl.name!r} has type {current.type!r}, not {decl.type!r}: SageMaker cannot change a type"
+        )
+    uri = getattr(decl, "uri", None)
+    if decl.kind != "artifact" and uri and current.source_uri != uri:
+        warnings.append(f"{decl.kind} {decl.name!r} has source URI {current.source_uri!r}; it cannot change")
+    return update, warnings
+
+
+def apply(
+    client: LineageClient, spec: WorkflowSpec, *, prune: bool = False, dry_run: bool = False
+) -> ApplyResult:
+    """See :meth:`LineageClient.apply`."""
+    external = _validate(client, spec)
+
+    # -- read the current state ------------------------------------------------------------
+    ctx = client._existing_by_name("context", spec.context)
+    planned = {d.name: _Planned(d, _existing(client, d)) for d in spec.entities}
+    result = ApplyResult(
+        ctx
+        or Entity(
+            "context", f"(new context {spec.context})", spec.context, spec.context_type, spec.source_uri
+        ),
+        dry_run=dry_run,
+    )
+
+    def act(line: str) -> None:
+        result.actions.append(("would " if dry_run else "") + line)
+
+    # -- the context -----------------------------------------------------------------------------
+    if ctx is None:
+        act(f"create context {spec.context} ({spec.context_type})")
+        result.created.append(f"context {spec.context}")
+        if not dry_run:
+            ctx, _ = client._ensure(
+                "context",
+                name=spec.context,
+                type=spec.context_type,
+                source_uri=spec.source_uri,
+                description=spec.description,
+                properties=spec.properties,
+            )
+            result.context = ctx
+    else:
+        decl = _ContextDecl(spec)
+        update, warnings = _changes(decl, ctx, spec.properties)
+        if spec.description is not None and ctx.description != spec.description:
+            update["description"] = spec.description
+        result.warnings += warnings
+        if update:
+            act(f"update context {spec.context}: {', '.join(sorted(update))}")
+            result.updated.append(f"context {spec.context}")
+            if not dry_run:
+                result.context = client.update(ctx.arn, **update)
+        else:
+            result.unchanged.append(f"context {spec.context}")
+    ctx_arn = result.context.arn
+
+    # -- declared entities -------------------------------------------------------------------------
+    for name, p in planned.items():
+        d = p.decl
+        if p.existing is None:
+            act(f"create {d.kind} {name} ({d.type})")
+            result.created.append(f"{d.kind} {name}")
+            if not dry_run:
+                entity, _ = client._ensure(
+                    d.kind,
+                    name=name,
+                    type=d.type,
+                    source_uri=d.uri,
+                    status=d.status,
+                    properties=d.properties,
+                )
+                p.existing, p.arn = entity, entity.arn
+            continue
+        update, warnings = _changes(d, p.existing, d.properties)
+        result.warnings += warnings
+        if update:
+            act(f"update {d.kind} {name}: {', '.join(sorted(update))}")
+            result.updated.append(f"{d.kind} {name}")
+            if not dry_run:
+                p.existing = client.update(p.arn, **update)
+        else:
+            result.unchanged.append(f"{d.kind} {name}")
+    result.entities = {name: p.arn for name, p in planned.items()}
+
+    def endpoint(name: str) -> tuple[str, str]:
+        if name == spec.context:
+            return "context", ctx_arn
+        if name in planned:
+            return planned[name].kind, planned[name].arn
+        return external[name]
+
+    # -- what is linked now ----------------------------------------------------------------------------
+    out_cache: dict[str, dict[str, str | None]] = {}
+
+    def outgoing(arn: str) -> dict[str, str | None]:
+        if arn.startswith("("):
+            return {}
+        if arn not in out_cache:
+            rows = client._list_raw("association", {"SourceArn": arn})
+            out_cache[arn] = {r["DestinationArn"]: r.get("AssociationType") for r in rows}
+        return out_cache[arn]
+
+    def label(arn: str) -> str:
+        for n, p in planned.items():
+            if p.arn == arn:
+                return n
+        if arn == ctx_arn:
+            return spec.context
+        return name_of_arn(arn) if kind_of_arn(arn) != "artifact" else _artifact_label(client, arn)
+
+    wanted: dict[tuple[str, str], tuple[str | None, int]] = {}
+    for p in planned.values():
+        wanted[(ctx_arn, p.arn)] = ("AssociatedWith", p.decl.line)
+    for e in spec.edges:
+        (sk, sa), (dk, da) = endpoint(e.source), endpoint(e.destination)
+        wanted[(sa, da)] = (e.type or default_association_type(sk, dk), e.line)
+    explicit = {(endpoint(e.source)[1], endpoint(e.destination)[1]) for e in spec.edges if e.type}
+
+    for (src, dst), (atype, _) in wanted.items():
+        have = outgoing(src)
+        text = f"{label(src)} -> {label(dst)} ({atype})"
+        if dst in have:
+            if have[dst] == atype:
+                result.unchanged.append(text)
+            elif (src, dst) in explicit:
+                act(f"retype {label(src)} -> {label(dst)} from {have[dst]} to {atype}")
+                result.updated.append(text)
+                if not dry_run:
+                    client._delete_association_raw(src, dst)
+                    client._add_association(src, dst, atype)
+            else:
+                result.unchanged.append(text)
+                result.warnings.append(
+                    f"{label(src)} -> {label(dst)} exists with type {have[dst]!r} (declare the type to change it)"
+                )
+            continue
+        act(f"link {text}")
+        result.linked.append(text)
+        if not dry_run:
+            client._add_association(src, dst, atype)
+
+    # -- prune -----------------------------------------------------------------------------------------------
+    if prune and ctx is not None:
+        current_members = set(outgoing(ctx_arn))
+        members = current_members | {p.arn for p in planned.values()}
+        stale: list[tuple[str, str]] = [
+            (ctx_arn, dst) for dst in current_members if (ctx_arn, dst) not in wanted
+        ]
+        for m in sorted(members):
+            for dst in outgoing(m):
+                if dst in members and (m, dst) not in wanted:
+                    stale.append((m, dst))
+        for src, dst in stale:
+            text = f"{label(src)} -> {label(dst)}"
+            act(f"unlink {text}")
+            result.unlinked.append(text)
+            if not dry_run:
+                client._delete_association_raw(src, dst)
+    return result
+
+
+class _ContextDecl:
+    """The context itself, seen as a declaration for ``_changes``."""
+
+    kind = "context"
+    status = None
+
+    def __init__(self, spec: WorkflowSpec):
+        self.name = spec.context
+        self.type = spec.context_type
+        self.uri = spec.source_uri
+        self.properties = spec.properties
+
+
+def _artifact_label(client: LineageClient, arn: str) -> str:
+    from .trace import artifact_details
+
+    info = artifact_details(client, [arn]).get(arn, {})
+    return info.get("name") or info.get("source_uri") or name_of_arn(arn)

@@ -1,0 +1,363 @@
+"""Deleting with associations: single entities (``delete``) and whole contexts (``cleanup``).
+
+A plan is computed first (nothing deleted); running it deletes associations before the entities
+they touch, with bounded concurrency, a tqdm bar and ``on_progress(done, total)``. A delete that
+finds its target gone counts as done, and an interrupted clean-up is remembered by the client, so
+running it again finishes the job.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .entities import Association, Entity, association_from_summary, kind_of_arn, name_of_arn
+from .errors import LineageError, NotFoundError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import LineageClient
+
+DELETABLE = ("context", "action", "artifact", "trial-component")
+
+
+def _entity_from_summary(arn: str, name: str | None, type_: str | None) -> Entity:
+    return Entity(kind_of_arn(arn) or "artifact", arn, name or None, type_)
+
+
+@dataclass
+class CleanupPlan:
+    """What a delete or clean-up removes: ``associations`` first, then ``entities``.
+
+    ``kept`` lists members left in place because something outside the context uses them."""
+
+    target: Entity
+    entities: list[Entity] = field(default_factory=list)
+    associations: list[Association] = field(default_factory=list)
+    kept: list[tuple[Entity, str]] = field(default_factory=list)
+    kind: str = "cleanup"
+
+    def __len__(self) -> int:
+        return len(self.entities) + len(self.associations)
+
+    def merge(self, other: CleanupPlan) -> CleanupPlan:
+        """This plan plus what ``other`` has that this one lacks."""
+        arns = {e.arn for e in self.entities}
+        pairs = {(a.source_arn, a.destination_arn) for a in self.associations}
+        return CleanupPlan(
+            self.target,
+            self.entities + [e for e in other.entities if e.arn not in arns],
+            self.associations
+            + [a for a in other.associations if (a.source_arn, a.destination_arn) not in pairs],
+            self.kept,
+            self.kind,
+        )
+
+    def _summary(self) -> str:
+        by_kind: dict[str, int] = {}
+        for e in self.entities:
+            by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
+        kinds = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(by_kind.items())) or "nothing"
+        kept = f"; keeps {len(self.kept)} shared" if self.kept else ""
+        return f"{self.kind} of {self.target.label!r}: deletes {kinds} and {len(self.associations)} associations{kept}"
+
+    def __repr__(self) -> str:
+        lines = [f"<CleanupPlan {self._summary()}>"]
+        for a in self.associations[:20]:
+            lines.append(f"  association {a.source_label} -> {a.destination_label}")
+        if len(self.associations) > 20:
+            lines.append(f"  ... {len(self.associations) - 20} more associations")
+        for e in self.entities[:20]:
+            lines.append(f"  {e.kind} {e.label}")
+        if len(self.entities) > 20:
+            lines.append(f"  ... {len(self.entities) - 20} more entities")
+        for e, why in self.kept[:20]:
+            lines.append(f"  keeps {e.kind} {e.label} ({why})")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = [
+            ("delete", "association", f"{a.source_label} → {a.destination_label}", a.type or "")
+            for a in self.associations[:200]
+        ]
+        rows += [("delete", e.kind, e.label, e.type or "") for e in self.entities[:200]]
+        rows += [("keep", e.kind, e.label, why) for e, why in self.kept[:200]]
+        body = "".join("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+        shown = min(len(self.associations), 200) + min(len(self.entities), 200) + min(len(self.kept), 200)
+        total = len(self.associations) + len(self.entities) + len(self.kept)
+        return (
+            f"<div class='lineage-cleanup-plan'><p>{esc(self._summary())}</p>"
+            f"<table><caption>showing {shown} of {total}</caption>"
+            "<thead><tr><th>action</th><th>kind</th><th>what</th><th>type / reason</th></tr></thead>"
+            f"<tbody>{body}</tbody></table></div>"
+        )
+
+
+@dataclass
+class CleanupReport:
+    """What a delete or clean-up did. Items found already gone count as deleted (``already_gone``)."""
+
+    target: Entity
+    deleted_entities: list[Entity] = field(default_factory=list)
+    deleted_associations: list[Association] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    already_gone: int = 0
+    exceptions: list[Exception] = field(default_factory=list, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def __repr__(self) -> str:
+        gone = f" ({self.already_gone} already gone)" if self.already_gone else ""
+        errs = f", {len(self.errors)} errors: {self.errors[0]}" if self.errors else ""
+        return (
+            f"<CleanupReport {self.target.label!r}: deleted {len(self.deleted_entities)} entities and "
+            f"{len(self.deleted_associations)} associations{gone}{errs}>"
+        )
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        errors = "".join(f"<li>{esc(e)}</li>" for e in self.errors[:50])
+        more = f"<li>... {len(self.errors) - 50} more</li>" if len(self.errors) > 50 else ""
+        return f"<div class='lineage-cleanup-report'><p>{esc(repr(self))}</p><ul>{errors}{more}</ul></div>"
+
+
+# -- planning ----------------------------------------------------------------------------
+
+
+def _associations(client: LineageClient, arn: str) -> list[dict]:
+    out = client._list_raw("association", {"SourceArn": arn})
+    inc = client._list_raw("association", {"DestinationArn": arn})
+    return out + [r for r in inc if r["SourceArn"] != arn]
+
+
+def plan_delete(client: LineageClient, ref: Any, cascade: bool = False) -> CleanupPlan:
+    """The plan for deleting one entity (with its associations when ``cascade``)."""
+    entity = client.get(ref)
+    plan = CleanupPlan(entity, [entity], kind="cascade delete" if cascade else "delete")
+    if cascade:
+        plan.associations = [association_from_summary(r) for r in _associations(client, entity.arn)]
+    return plan
+
+
+def plan_cleanup(client: LineageClient, context_ref: Any) -> CleanupPlan:
+    """The context, its members (the entities it links to with AssociatedWith) that nothing outside
+    the context uses, and every association of what is deleted."""
+    ctx = client.get(context_ref, "context")
+    ctx_assocs = _associations(client, ctx.arn)
+    members = {
+        r["DestinationArn"]: r
+        for r in ctx_assocs
+        if r["SourceArn"] == ctx.arn and r.get("AssociationType") == "AssociatedWith"
+    }
+    arns = list(members)
+    if len(arns) > 1 and client.max_workers > 1:
+        with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
+            member_assocs = dict(zip(arns, pool.map(lambda a: _associations(client, a), arns), strict=True))
+    else:
+        member_assocs = {a: _associations(client, a) for a in arns}
+    inside = set(arns) | {ctx.arn}
+    plan = CleanupPlan(ctx, kind="cleanup")
+    doomed = {ctx.arn}
+    for arn, summary in members.items():
+        entity = _entity_from_summary(arn, summary.get("DestinationName"), summary.get("DestinationType"))
+        outside = sorted(
+            {
+                (r["DestinationArn"] if r["SourceArn"] == arn else r["SourceArn"])
+                for r in member_assocs[arn]
+                if (r["DestinationArn"] if r["SourceArn"] == arn else r["SourceArn"]) not in inside
+            }
+        )
+        if entity.kind not in DELETABLE:
+            plan.kept.append((entity, f"a {entity.kind} is not deleted by a clean-up"))
+        elif outside:
+            names = ", ".join(name_of_arn(a) for a in outside[:3]) + (" ..." if len(outside) > 3 else "")
+            plan.kept.append((entity, f"also linked to {names}"))
+        else:
+            doomed.add(arn)
+            plan.entities.append(entity)
+    plan.entities.append(ctx)
+    seen: set[tuple[str, str]] = set()
+    for rows in [ctx_assocs, *(member_assocs[a] for a in arns if a in doomed)]:
+        for r in rows:
+            pair = (r["SourceArn"], r["DestinationArn"])
+            if pair not in seen and (pair[0] in doomed or pair[1] in doomed):
+                seen.add(pair)
+                plan.associations.append(association_from_summary(r))
+    return plan
+
+
+# -- running -----------------------------------------------------------------------------
+
+
+class _Progress:
+    def __init__(self, client: LineageClient, total: int, desc: str, on_progress: Callable | None):
+        from tqdm.auto import tqdm
+
+        self.done = 0
+        self.total = total
+        self.on_progress = on_progress
+        self.bar = tqdm(total=total, desc=desc, disable=not client.progress, leave=False)
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        self.bar.update(n)
+        if self.on_progress is not None:
+            self.on_progress(self.done, self.total)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def run_plan(
+    client: LineageClient,
+    plan: CleanupPlan,
+    *,
+    on_progress: Callable[[int, int], Any] | None = None,
+) -> CleanupReport:
+    """Delete what ``plan`` lists, associations before the entities they touch.
+
+    A member's link from the context is deleted just before the member itself, so an interruption
+    never leaves a member the next plan cannot find. Exceptions raised by ``on_progress`` stop the
+    run (what is not yet done stays in the store and a re-run finishes it)."""
+    report = CleanupReport(plan.target)
+    doomed = {e.arn for e in plan.entities}
+    target = plan.target.arn
+    # membership links deleted together with their member (phase 2); everything else first
+    paired = {
+        a.destination_arn: a
+        for a in plan.associations
+        if a.source_arn == target and a.destination_arn in doomed and a.destination_arn != target
+    }
+    paired_ids = {id(a) for a in paired.values()}
+    first = [a for a in plan.associations if id(a) not in paired_ids]
+    members = [e for e in plan.entities if e.arn != target]
+    last = [e for e in plan.entities if e.arn == target]
+    progress = _Progress(client, len(plan), f"{plan.kind} {plan.target.label}", on_progress)
+
+    def drop_association(a: Association) -> tuple[str, Any, bool]:
+        return "association", a, client._delete_association_raw(a.source_arn, a.destination_arn)
+
+    def drop_entity(e: Entity) -> tuple[str, Any, bool]:
+        return "entity", e, client._delete_raw(e.kind, e.arn)
+
+    def drop_member(e: Entity) -> list[tuple[str, Any, bool]]:
+        out = []
+        link = paired.get(e.arn)
+        if link is not None:
+            out.append(drop_association(link))
+        out.append(drop_entity(e))
+        return out
+
+    def record(kind: str, item: Any, deleted: bool) -> None:
+        if not deleted:
+            report.already_gone += 1
+        if kind == "association":
+            report.deleted_associations.append(item)
+        else:
+            report.deleted_entities.append(item)
+
+    def describe(item: Any) -> str:
+        if isinstance(item, Association):
+            return f"association {item.source_label} -> {item.destination_label}"
+        return f"{item.kind} {item.label}"
+
+    def run_phase(func: Callable, items: list, steps: Callable[[Any], int]) -> None:
+        if not items:
+            return
+        workers = min(client.max_workers, len(items))
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            pending = {pool.submit(func, it): it for it in items}
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    item = pending.pop(fut)
+                    try:
+                        results = fut.result()
+                    except LineageError as e:
+                        report.errors.append(f"{describe(item)}: {e}")
+                        report.exceptions.append(e)
+                        progress.step(steps(item))
+                        continue
+                    for res in results if isinstance(results, list) else [results]:
+                        record(*res)
+                    progress.step(steps(item))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+
+    try:
+        run_phase(drop_association, first, lambda a: 1)
+        run_phase(drop_member, members, lambda e: 2 if e.arn in paired else 1)
+        if not report.errors:
+            run_phase(drop_entity, last, lambda e: 1)
+        elif last:
+            report.errors.append(f"{describe(last[0])}: not deleted because of the errors above")
+    except BaseException:
+        client._pending_cleanups[target] = plan
+        raise
+    finally:
+        progress.close()
+    if report.errors:
+        client._pending_cleanups[target] = plan
+    else:
+        client._pending_cleanups.pop(target, None)
+    return report
+
+
+def cleanup(
+    client: LineageClient,
+    context_ref: Any,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], Any] | None = None,
+) -> CleanupPlan | CleanupReport:
+    """Plan (and unless ``dry_run``, run) the clean-up of a context. A clean-up of the same context
+    that was interrupted earlier through this client is finished as well."""
+    if isinstance(context_ref, CleanupPlan):
+        plan = context_ref
+    else:
+        try:
+            plan = plan_cleanup(client, context_ref)
+        except NotFoundError:
+            pending = _pending_for(client, context_ref)
+            if pending is None:
+                raise
+            plan = pending
+        else:
+            pending = client._pending_cleanups.get(plan.target.arn)
+            if pending is not None:
+                plan = plan.merge(pending)
+    if dry_run:
+        return plan
+    return run_plan(client, plan, on_progress=on_progress)
+
+
+def _pending_for(client: LineageClient, ref: Any) -> CleanupPlan | None:
+    for arn, plan in client._pending_cleanups.items():
+        if ref in (arn, plan.target.name) or (isinstance(ref, Entity) and ref.arn == arn):
+            return plan
+    return None
+
+
+def delete(
+    client: LineageClient,
+    ref: Any,
+    cascade: bool = False,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], Any] | None = None,
+) -> CleanupPlan | CleanupReport:
+    """See :meth:`LineageClient.delete`: errors raise (a clean-up reports them instead)."""
+    plan = plan_delete(client, ref, cascade=cascade)
+    if dry_run:
+        return plan
+    report = run_plan(client, plan, on_progress=on_progress)
+    client._pending_cleanups.pop(plan.target.arn, None)
+    if report.exceptions:
+        raise report.exceptions[0]
+    return report

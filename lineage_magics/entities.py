@@ -1,0 +1,421 @@
+"""Entities and associations as small typed objects, built from SageMaker's response shapes."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+KINDS = ("context", "action", "artifact", "experiment", "trial", "trial-component")
+
+# ARN resource prefix -> kind
+_ARN_KINDS = {
+    "context": "context",
+    "action": "action",
+    "artifact": "artifact",
+    "experiment": "experiment",
+    "experiment-trial": "trial",
+    "experiment-trial-component": "trial-component",
+}
+
+# kind -> QueryLineage LineageType (None: not a lineage vertex)
+LINEAGE_TYPE = {
+    "context": "Context",
+    "action": "Action",
+    "artifact": "Artifact",
+    "trial-component": "TrialComponent",
+    "experiment": None,
+    "trial": None,
+}
+KIND_OF_LINEAGE_TYPE = {v: k for k, v in LINEAGE_TYPE.items() if v}
+
+_PLURALS = {
+    "contexts": "context",
+    "actions": "action",
+    "artifacts": "artifact",
+    "experiments": "experiment",
+    "trials": "trial",
+    "trial-components": "trial-component",
+    "trialcomponents": "trial-component",
+    "trial_components": "trial-component",
+    "trialcomponent": "trial-component",
+    "trial_component": "trial-component",
+    "associations": "association",
+}
+
+
+def is_arn(ref: str) -> bool:
+    return isinstance(ref, str) and ref.startswith("arn:")
+
+
+def kind_of_arn(arn: str) -> str | None:
+    """The entity kind of a SageMaker ARN (``...:experiment-trial/x`` -> ``trial``), or None."""
+    resource = arn.split(":", 5)[-1]
+    return _ARN_KINDS.get(resource.split("/", 1)[0])
+
+
+def name_of_arn(arn: str) -> str:
+    return arn.split(":", 5)[-1].split("/", 1)[-1]
+
+
+def normalize_kind(kind: str) -> str:
+    """``"contexts"``, ``"Context"``, ``"trial_components"`` ... -> the singular kind."""
+    k = kind.strip().lower().replace(" ", "-")
+    k = _PLURALS.get(k, k)
+    if k in KINDS or k == "association":
+        return k
+    if k in ("trialcomponent", "trial_component"):
+        return "trial-component"
+    raise ValueError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)} or association")
+
+
+def _fmt_time(t: Any) -> str:
+    if isinstance(t, datetime):
+        return t.strftime("%Y-%m-%d %H:%M:%S")
+    return "" if t is None else str(t)
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@dataclass
+class Entity:
+    """One lineage (or experiment) entity as SageMaker describes it."""
+
+    kind: str
+    arn: str
+    name: str | None = None
+    type: str | None = None
+    source_uri: str | None = None
+    status: str | None = None
+    description: str | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+    source_types: list[dict] = field(default_factory=list)
+    created: datetime | None = None
+    modified: datetime | None = None
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def lineage_type(self) -> str | None:
+        return LINEAGE_TYPE.get(self.kind)
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        if self.source_uri:
+            return self.source_uri.rstrip("/").rsplit("/", 1)[-1] or self.source_uri
+        return name_of_arn(self.arn)
+
+    def __repr__(self) -> str:
+        parts = [repr(self.name) if self.name else f"arn={self.arn!r}"]
+        if self.type:
+            parts.append(f"type={self.type!r}")
+        if self.source_uri and self.source_uri != self.name:
+            parts.append(f"source_uri={self.source_uri!r}")
+        if self.status:
+            parts.append(f"status={self.status!r}")
+        if self.properties:
+            parts.append(f"properties={self.properties!r}")
+        return f"<{self.kind.title().replace('-', '')} {' '.join(parts)}>"
+
+    def _rows(self) -> list[tuple[str, Any]]:
+        rows = [
+            ("kind", self.kind),
+            ("name", self.name),
+            ("type", self.type),
+            ("source URI", self.source_uri),
+            ("status", self.status),
+            ("description", self.description),
+            ("ARN", self.arn),
+            ("created", _fmt_time(self.created)),
+            ("modified", _fmt_time(self.modified)),
+        ]
+        for st in self.source_types:
+            rows.append((f"source type {st.get('SourceIdType')}", st.get("Value")))
+        for k, v in sorted(self.properties.items()):
+            rows.append((f"property {k}", v))
+        return [(k, v) for k, v in rows if v not in (None, "")]
+
+    def _repr_html_(self) -> str:
+        body = "".join(
+            f"<tr><th style='text-align:left'>{_esc(k)}</th><td style='text-align:left'>{_esc(v)}</td></tr>"
+            for k, v in self._rows()
+        )
+        return f"<table class='lineage-entity'>{body}</table>"
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "arn": self.arn,
+            "name": self.name,
+            "type": self.type,
+            "source_uri": self.source_uri,
+            "status": self.status,
+            "description": self.description,
+            "properties": dict(self.properties),
+            "source_types": list(self.source_types),
+            "created": self.created,
+            "modified": self.modified,
+        }
+
+
+@dataclass
+class Association:
+    """One association ``source -> destination`` with its type (None when the service stored none)."""
+
+    source_arn: str
+    destination_arn: str
+    type: str | None = None
+    source_name: str | None = None
+    destination_name: str | None = None
+    source_type: str | None = None
+    destination_type: str | None = None
+    created: datetime | None = None
+
+    @property
+    def source_label(self) -> str:
+        return self.source_name or name_of_arn(self.source_arn)
+
+    @property
+    def destination_label(self) -> str:
+        return self.destination_name or name_of_arn(self.destination_arn)
+
+    def __repr__(self) -> str:
+        kind = f"[{self.type}]" if self.type else ""
+        return f"<Association {self.source_label!r} -{kind}-> {self.destination_label!r}>"
+
+    def _repr_html_(self) -> str:
+        return AssociationList([self])._repr_html_()
+
+    def to_dict(self) -> dict:
+        return {
+            "source_arn": self.source_arn,
+            "destination_arn": self.destination_arn,
+            "type": self.type,
+            "source_name": self.source_name,
+            "destination_name": self.destination_name,
+            "source_type": self.source_type,
+            "destination_type": self.destination_type,
+            "created": self.created,
+        }
+
+
+_ALL = object()  # "total = everything in the list"
+
+
+def _html_table(columns: list[str], rows: list[list[Any]], shown: int, total: int | None, what: str) -> str:
+    head = "".join(f"<th style='text-align:left'>{_esc(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td style='text-align:left'>{_esc(v)}</td>" for v in row) + "</tr>"
+        for row in rows[:shown]
+    )
+    if total is None:
+        caption = f"showing {shown} of more than {len(rows)} {what}"
+    else:
+        caption = f"showing {shown} of {total} {what}"
+    return (
+        f"<table class='lineage-list'><caption style='text-align:left'>{_esc(caption)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+class EntityList(list):
+    """A list of :class:`Entity` with ``to_dataframe()`` and an HTML table.
+
+    ``total`` is how many exist for the query (None when a ``limit`` stopped the listing early).
+    """
+
+    max_html_rows = 100
+    columns = ["kind", "name", "type", "source_uri", "status", "created", "arn"]
+
+    def __init__(self, items=(), total: int | None | object = _ALL, kind: str | None = None):
+        super().__init__(items)
+        self.total = len(self) if total is _ALL else total
+        self.kind = kind
+
+    def to_dataframe(self):
+        import pandas as pd
+
+        return pd.DataFrame([e.to_dict() for e in self], columns=list(Entity.__dataclass_fields__)[:-1])
+
+    def __repr__(self) -> str:
+        if not self:
+            return f"<EntityList: no {self.kind or 'entities'}>"
+        lines = [f"{e.kind:<15} {e.label:<40} {e.type or '':<20} {e.arn}" for e in self[:50]]
+        more = "" if len(self) <= 50 else f"\n... {len(self) - 50} more"
+        return "\n".join(lines) + more
+
+    def _repr_html_(self) -> str:
+        rows = [[e.kind, e.name, e.type, e.source_uri, e.status, _fmt_time(e.created), e.arn] for e in self]
+        return _html_table(
+            self.columns, rows, min(len(self), self.max_html_rows), self.total, self.kind or "entities"
+        )
+
+
+class AssociationList(list):
+    """A list of :class:`Association` with ``to_dataframe()`` and an HTML table."""
+
+    max_html_rows = 100
+    columns = ["source", "type", "destination", "source_type", "destination_type", "created"]
+
+    def __init__(self, items=(), total: int | None | object = _ALL):
+        super().__init__(items)
+        self.total = len(self) if total is _ALL else total
+
+    def to_dataframe(self):
+        import pandas as pd
+
+        return pd.DataFrame([a.to_dict() for a in self], columns=list(Association.__dataclass_fields__))
+
+    def __repr__(self) -> str:
+        if not self:
+            return "<AssociationList: no associations>"
+        lines = [f"{a.source_label} -[{a.type or ''}]-> {a.destination_label}" for a in self[:50]]
+        more = "" if len(self) <= 50 else f"\n... {len(self) - 50} more"
+        return "\n".join(lines) + more
+
+    def _repr_html_(self) -> str:
+        rows = [
+            [
+                a.source_label,
+                a.type,
+                a.destination_label,
+                a.source_type,
+                a.destination_type,
+                _fmt_time(a.created),
+            ]
+            for a in self
+        ]
+        return _html_table(self.columns, rows, min(len(self), self.max_html_rows), self.total, "associations")
+
+
+# -- building from responses -------------------------------------------------------
+
+
+def _props(d: dict | None) -> dict[str, str]:
+    return dict(d or {})
+
+
+def entity_from_describe(kind: str, r: dict) -> Entity:
+    """An :class:`Entity` from a Describe* response (or a List* summary, with fewer fields)."""
+    raw = {k: v for k, v in r.items() if k != "ResponseMetadata"}
+    if kind == "context":
+        src = r.get("Source") or {}
+        return Entity(
+            kind,
+            r["ContextArn"],
+            r.get("ContextName"),
+            r.get("ContextType"),
+            src.get("SourceUri"),
+            None,
+            r.get("Description"),
+            _props(r.get("Properties")),
+            [],
+            r.get("CreationTime"),
+            r.get("LastModifiedTime"),
+            raw,
+        )
+    if kind == "action":
+        src = r.get("Source") or {}
+        return Entity(
+            kind,
+            r["ActionArn"],
+            r.get("ActionName"),
+            r.get("ActionType"),
+            src.get("SourceUri"),
+            r.get("Status"),
+            r.get("Description"),
+            _props(r.get("Properties")),
+            [],
+            r.get("CreationTime"),
+            r.get("LastModifiedTime"),
+            raw,
+        )
+    if kind == "artifact":
+        src = r.get("Source") or {}
+        return Entity(
+            kind,
+            r["ArtifactArn"],
+            r.get("ArtifactName"),
+            r.get("ArtifactType"),
+            src.get("SourceUri"),
+            None,
+            None,
+            _props(r.get("Properties")),
+            list(src.get("SourceTypes") or []),
+            r.get("CreationTime"),
+            r.get("LastModifiedTime"),
+            raw,
+        )
+    if kind == "experiment":
+        src = r.get("Source") or r.get("ExperimentSource") or {}
+        return Entity(
+            kind,
+            r["ExperimentArn"],
+            r.get("ExperimentName"),
+            src.get("SourceType"),
+            src.get("SourceArn"),
+            None,
+            r.get("Description"),
+            {"DisplayName": r["DisplayName"]} if r.get("DisplayName") else {},
+            [],
+            r.get("CreationTime"),
+            r.get("LastModifiedTime"),
+            raw,
+        )
+    if kind == "trial":
+        src = r.get("Source") or r.get("TrialSource") or {}
+        props = {"DisplayName": r["DisplayName"]} if r.get("DisplayName") else {}
+        if r.get("ExperimentName"):
+            props["ExperimentName"] = r["ExperimentName"]
+        return Entity(
+            kind,
+            r["TrialArn"],
+            r.get("TrialName"),
+            src.get("SourceType"),
+            src.get("SourceArn"),
+            None,
+            None,
+            props,
+            [],
+            r.get("CreationTime"),
+            r.get("LastModifiedTime"),
+            raw,
+        )
+    if kind == "trial-component":
+        src = r.get("Source") or r.get("TrialComponentSource") or {}
+        status = (r.get("Status") or {}).get("PrimaryStatus")
+        props = {}
+        for k, v in (r.get("Parameters") or {}).items():
+            props[k] = str(v.get("StringValue", v.get("NumberValue", "")))
+        return Entity(
+            kind,
+            r["TrialComponentArn"],
+            r.get("TrialComponentName"),
+            src.get("SourceType"),
+            src.get("SourceArn"),
+            status,
+            None,
+            props,
+            [],
+            r.get("CreationTime"),
+            r.get("LastModifiedTime"),
+            raw,
+        )
+    raise ValueError(f"unknown kind {kind!r}")
+
+
+def association_from_summary(s: dict) -> Association:
+    return Association(
+        s["SourceArn"],
+        s["DestinationArn"],
+        s.get("AssociationType"),
+        s.get("SourceName"),
+        s.get("DestinationName"),
+        s.get("SourceType"),
+        s.get("DestinationType"),
+        s.get("CreationTime"),
+    )

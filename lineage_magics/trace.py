@@ -1,0 +1,337 @@
+"""trace(): QueryLineage with every page followed, depth beyond 10 continued from the frontier,
+vertex names and types filled in with as few calls as possible."""
+
+from __future__ import annotations
+
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from .entities import KIND_OF_LINEAGE_TYPE, LINEAGE_TYPE, entity_from_describe, name_of_arn
+from .errors import LineageError, NotFoundError
+from .graph import Edge, LineageGraph, Vertex, lineage_type_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import LineageClient
+
+DIRECTIONS = {
+    "both": "Both",
+    "up": "Ascendants",
+    "upstream": "Ascendants",
+    "ascendants": "Ascendants",
+    "down": "Descendants",
+    "downstream": "Descendants",
+    "descendants": "Descendants",
+}
+WINDOW = 10  # QueryLineage's MaxDepth limit
+PAGE = 50  # QueryLineage's MaxResults limit
+_LINEAGE_TYPE_ALIASES = {
+    "context": "Context",
+    "action": "Action",
+    "artifact": "Artifact",
+    "trialcomponent": "TrialComponent",
+    "trial-component": "TrialComponent",
+    "trial_component": "TrialComponent",
+}
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in value.replace(",", " ").split() if v]
+    return [str(v) for v in value]
+
+
+def _lineage_types(value: Any) -> list[str]:
+    out = []
+    for v in _as_list(value):
+        key = v.lower().replace("_", "-")
+        lt = _LINEAGE_TYPE_ALIASES.get(key[:-1] if key.endswith("s") else key)
+        if lt is None:
+            raise LineageError(f"unknown lineage type {v!r}: use Context, Action, Artifact or TrialComponent")
+        out.append(lt)
+    return out
+
+
+def query_all(
+    client: LineageClient, start: str, direction: str, depth: int, filters: dict | None = None
+) -> tuple[list[dict], list[dict]]:
+    """One QueryLineage walk from ``start``, every page: ``(vertices, edges)`` as the service gives them."""
+    vertices: list[dict] = []
+    edges: list[dict] = []
+    token = None
+    while True:
+        params: dict[str, Any] = {
+            "StartArns": [start],
+            "Direction": direction,
+            "IncludeEdges": True,
+            "MaxDepth": depth,
+            "MaxResults": PAGE,
+        }
+        if filters:
+            params["Filters"] = filters
+        if token:
+            params["NextToken"] = token
+        r = client._call("query_lineage", **params)
+        vertices.extend(r.get("Vertices", []))
+        edges.extend(r.get("Edges", []))
+        token = r.get("NextToken")
+        if not token:
+            return vertices, edges
+
+
+def _depths(start: str, edges: dict[tuple[str, str], str | None], direction: str) -> dict[str, int]:
+    """Shortest association count from ``start`` to each vertex, following the walk's direction."""
+    adj: dict[str, list[str]] = {}
+    for src, dst in edges:
+        if direction in ("Descendants", "Both"):
+            adj.setdefault(src, []).append(dst)
+        if direction in ("Ascendants", "Both"):
+            adj.setdefault(dst, []).append(src)
+    depth = {start: 0}
+    queue = deque([start])
+    while queue:
+        v = queue.popleft()
+        for w in adj.get(v, ()):
+            if w not in depth:
+                depth[w] = depth[v] + 1
+                queue.append(w)
+    return depth
+
+
+def _walk(
+    client: LineageClient, start: str, direction: str, depth: int, filters: dict | None
+) -> tuple[dict[str, dict], dict[tuple[str, str], str | None], dict[str, int]]:
+    """Vertices (ARN -> QueryLineage vertex, in discovery order), edges and depths of a walk of any
+    depth: windows of 10, each continued from the vertices at the previous window's edge."""
+    seen: dict[str, dict] = {}
+    edges: dict[tuple[str, str], str | None] = {}
+
+    def absorb(result: tuple[list[dict], list[dict]]) -> None:
+        for v in result[0]:
+            seen.setdefault(v["Arn"], v)
+        for e in result[1]:
+            edges.setdefault((e["SourceArn"], e["DestinationArn"]), e.get("AssociationType"))
+
+    frontier = [start]
+    done = 0
+    depths = {start: 0}
+    while frontier and done < depth:
+        window = min(WINDOW, depth - done)
+        fetch = partial(query_all, client, direction=direction, depth=window, filters=filters)
+        if len(frontier) > 1 and client.max_workers > 1:
+            with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
+                results = list(pool.map(fetch, frontier))
+        else:
+            results = [fetch(f) for f in frontier]
+        for result in results:
+            absorb(result)
+        done += window
+        depths = _depths(start, edges, direction)
+        frontier = [arn for arn, d in depths.items() if d == done]
+    return seen, edges, depths
+
+
+def artifact_details(client: LineageClient, arns: list[str], *, refresh: bool = False) -> dict[str, dict]:
+    """Name, type, source URI and properties of artifacts: one DescribeArtifact each at most, cached
+    per client (``refresh`` describes again). Fans out over ``max_workers`` threads."""
+    with client._cache_lock:
+        missing = [a for a in dict.fromkeys(arns) if refresh or a not in client._artifact_cache]
+
+    def describe(arn: str) -> tuple[str, dict | None]:
+        try:
+            e = entity_from_describe("artifact", client._call("describe_artifact", ArtifactArn=arn))
+        except NotFoundError:
+            return arn, None
+        return arn, {
+            "name": e.name,
+            "type": e.type,
+            "source_uri": e.source_uri,
+            "properties": dict(e.properties),
+            "source_types": list(e.source_types),
+        }
+
+    if len(missing) > 1 and client.max_workers > 1:
+        with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
+            results = list(pool.map(describe, missing))
+    else:
+        results = [describe(a) for a in missing]
+    with client._cache_lock:
+        for arn, info in results:
+            if info is not None:
+                client._artifact_cache[arn] = info
+        return {a: client._artifact_cache[a] for a in arns if a in client._artifact_cache}
+
+
+def _vertex(arn: str, qv: dict | None, depth: int | None, artifacts: dict[str, dict]) -> Vertex:
+    lt = (qv or {}).get("LineageType") or lineage_type_of(arn)
+    vtype = (qv or {}).get("Type")
+    if lt == "Artifact":
+        info = artifacts.get(arn, {})
+        return Vertex(
+            arn,
+            lt,
+            vtype or info.get("type"),
+            info.get("name"),
+            info.get("source_uri"),
+            dict(info.get("properties") or {}),
+            depth,
+        )
+    return Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, depth)
+
+
+def trace(
+    client: LineageClient,
+    ref: Any,
+    direction: str = "both",
+    depth: int = 3,
+    types: Any = None,
+    lineage_types: Any = None,
+    max_vertices: int | None = None,
+) -> LineageGraph:
+    """See :meth:`LineageClient.trace`."""
+    try:
+        qdir = DIRECTIONS[str(direction).lower()]
+    except KeyError:
+        raise LineageError(f"direction is up, down or both, not {direction!r}") from None
+    depth = int(depth)
+    if depth < 0:
+        raise LineageError(f"depth must be 0 or more, not {depth}")
+    kind, start, entity = client.refs.resolve(ref)
+    if LINEAGE_TYPE.get(kind) is None:
+        raise LineageError(f"a {kind} is not part of the lineage graph; trace a context, action or artifact")
+    filters: dict[str, Any] = {}
+    type_list = _as_list(types)
+    lt_list = _lineage_types(lineage_types)
+    if type_list:
+        filters["Types"] = type_list
+    if lt_list:
+        filters["LineageTypes"] = lt_list
+
+    # Filters select returned vertices; a walk beyond one window needs the unfiltered frontier, so
+    # the filter is then applied here instead of by the service.
+    server_filters = filters if depth <= WINDOW else None
+    if depth == 0:
+        seen, edges, depths = {}, {}, {start: 0}
+    else:
+        seen, edges, depths = _walk(client, start, qdir, depth, server_filters)
+
+    def keep(arn: str, qv: dict | None) -> bool:
+        if server_filters is not None or not filters:
+            return True
+        qv = qv or {}
+        lt = qv.get("LineageType") or lineage_type_of(arn)
+        return (not type_list or qv.get("Type") in type_list) and (not lt_list or lt in lt_list)
+
+    order = {arn: i for i, arn in enumerate(seen)}
+    arns = [a for a in seen if keep(a, seen[a]) and (depths.get(a, 0) <= depth)]
+    if start not in seen and (not filters):
+        arns.insert(0, start)
+    arns.sort(key=lambda a: (0 if a == start else 1, depths.get(a, depth + 1), order.get(a, -1)))
+    total = len(arns)
+    truncated = max_vertices is not None and total > max_vertices
+    if truncated:
+        arns = arns[: max(0, int(max_vertices))]
+    kept = set(arns)
+
+    artifacts = artifact_details(client, [a for a in arns if lineage_type_of(a) == "Artifact"])
+    vertices = []
+    for arn in arns:
+        qv = seen.get(arn)
+        if qv is None and arn == start:
+            qv = _start_vertex(client, kind, start, entity)
+        vertices.append(_vertex(arn, qv, depths.get(arn), artifacts))
+    graph_edges = [Edge(s, d, t) for (s, d), t in edges.items() if s in kept and d in kept]
+    label = vertices[0].label if vertices and vertices[0].arn == start else name_of_arn(start)
+    return LineageGraph(
+        vertices,
+        graph_edges,
+        start,
+        truncated=truncated,
+        total_vertices=total if truncated else None,
+        direction={"Both": "both", "Ascendants": "up", "Descendants": "down"}[qdir],
+        depth=depth,
+        name=label,
+    )
+
+
+def _start_vertex(client: LineageClient, kind: str, arn: str, entity) -> dict:
+    """The start's Type when the walk did not return it (one Describe at most; artifacts cached)."""
+    if kind == "artifact":
+        return {"Arn": arn, "LineageType": "Artifact"}
+    if entity is None:
+        try:
+            entity = client.get(arn)
+        except NotFoundError:
+            raise NotFoundError(f"no {kind} {arn}") from None
+    return {"Arn": arn, "LineageType": LINEAGE_TYPE[kind], "Type": entity.type}
+
+
+def context_graph(client: LineageClient, context_ref: Any, *, properties: bool = True) -> LineageGraph:
+    """The context, the entities it links to (its members) and the associations among them.
+
+    One ListAssociations per member (fanned out); with ``properties`` each member is described
+    (fresh) so its properties are in the graph."""
+    ctx = client.get(context_ref, "context")
+    if ctx.kind != "context":
+        raise LineageError(f"{ctx.label!r} is a {ctx.kind}, not a context")
+    out = client._list_raw("association", {"SourceArn": ctx.arn})
+    members = {r["DestinationArn"]: r for r in out}
+    graph = LineageGraph(start=ctx.arn, direction="down", depth=1, name=ctx.name)
+    graph.add_vertex(Vertex(ctx.arn, "Context", ctx.type, ctx.name, ctx.source_uri, dict(ctx.properties), 0))
+
+    def outgoing(arn: str) -> list[dict]:
+        return client._list_raw("association", {"SourceArn": arn})
+
+    arns = list(members)
+    if len(arns) > 1 and client.max_workers > 1:
+        with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
+            member_edges = dict(zip(arns, pool.map(outgoing, arns), strict=True))
+    else:
+        member_edges = {a: outgoing(a) for a in arns}
+    artifacts = artifact_details(
+        client, [a for a in arns if lineage_type_of(a) == "Artifact"], refresh=properties
+    )
+    described: dict[str, Any] = {}
+    if properties:
+        others = [a for a in arns if lineage_type_of(a) in ("Context", "Action", "TrialComponent")]
+
+        def describe(arn: str):
+            try:
+                return arn, client.get(arn)
+            except NotFoundError:
+                return arn, None
+
+        if len(others) > 1 and client.max_workers > 1:
+            with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
+                described = dict(pool.map(describe, others))
+        else:
+            described = dict(describe(a) for a in others)
+    for arn, summary in members.items():
+        lt = lineage_type_of(arn)
+        if lt == "Artifact":
+            v = _vertex(arn, {"LineageType": lt, "Type": summary.get("DestinationType")}, 1, artifacts)
+        else:
+            e = described.get(arn)
+            v = Vertex(
+                arn,
+                lt,
+                (e.type if e else None) or summary.get("DestinationType"),
+                summary.get("DestinationName") or name_of_arn(arn),
+                e.source_uri if e else None,
+                dict(e.properties) if e else {},
+                1,
+            )
+        graph.add_vertex(v)
+    for r in out:
+        graph.add_edge(Edge(r["SourceArn"], r["DestinationArn"], r.get("AssociationType")))
+    for arn in arns:
+        for r in member_edges[arn]:
+            if r["DestinationArn"] in graph:
+                graph.add_edge(Edge(r["SourceArn"], r["DestinationArn"], r.get("AssociationType")))
+    return graph
+
+
+__all__ = ["trace", "context_graph", "query_all", "artifact_details", "KIND_OF_LINEAGE_TYPE"]
