@@ -1,0 +1,197 @@
+"""``connect(url)``: a real boto3 SageMaker client for any backend (DESIGN.md §2).
+
+- ``memory://`` (a fresh in-memory store; ``memory://NAME`` one shared by name in this process)
+- ``sqlite:///path.db`` (relative), ``sqlite:////abs/path.db``, ``sqlite:///~/x.db``
+- ``sagemaker://[REGION][?profile=P]``: real SageMaker, adaptive retries
+- ``http://HOST:PORT[?region=R&profile=P]``: any SageMaker-compatible endpoint, such as ``lineage serve``
+
+Local URLs are answered in-process: a ``before-call`` hook hands the serialised request to the
+embedded service and returns botocore's own parse of its answer, so parameter validation,
+modeled exceptions and paginators behave as with SageMaker. No credentials are needed.
+In-process answers skip botocore's retry layer, so injected faults reach the caller.
+
+Query keys for local URLs (``memory://?throttle=0.3&seed=1``): ``latency`` (seconds a call),
+``throttle`` (share of ThrottlingException), ``error_rate`` (share of InternalFailure), ``seed``,
+``limit_artifacts`` / ``limit_contexts`` / ``limit_actions`` / ``limit_associations`` (a number,
+or ``none``), ``refuse_delete`` (``1``/``0``: refuse deleting entities with associations),
+``region`` and ``account`` (used in new ARNs).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+import weakref
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .service import Service
+
+DEFAULT_URL = "sqlite:///~/.lineage_magics/lineage.db"
+LOCAL_KEYS = ("latency", "throttle", "error_rate", "seed", "limit_artifacts", "limit_contexts", "limit_actions",
+              "limit_associations", "refuse_delete", "region", "account")  # fmt: skip
+
+_services: dict[str, Service] = {}
+_services_lock = threading.Lock()
+_clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _split(url: str) -> tuple[str, str, dict[str, str]]:
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(
+            f"not a lineage URL: {url!r} (expected memory://, sqlite:///PATH, sagemaker:// or http://)"
+        )
+    rest, _, query = rest.partition("?")
+    return scheme.lower(), rest, dict(parse_qsl(query, keep_blank_values=True))
+
+
+def _store_path(scheme: str, rest: str) -> str:
+    if scheme == "memory":
+        return ":memory:"
+    path = rest[1:] if rest.startswith("/") else rest
+    if not path:
+        raise ValueError("sqlite:/// needs a file path, for example sqlite:///lineage.db")
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def _settings(query: dict[str, str]) -> tuple[dict, dict]:
+    unknown = set(query) - set(LOCAL_KEYS)
+    if unknown:
+        raise ValueError(f"unknown URL key(s) {sorted(unknown)}; local URLs accept {', '.join(LOCAL_KEYS)}")
+    options: dict[str, Any] = {}
+    identity = {k: query[k] for k in ("region", "account") if k in query}
+    if "latency" in query:
+        options["latency"] = float(query["latency"])
+    if "throttle" in query:
+        options["throttle_rate"] = float(query["throttle"])
+    if "error_rate" in query:
+        options["error_rate"] = float(query["error_rate"])
+    if "seed" in query:
+        options["seed"] = int(query["seed"])
+    limits = {}
+    for key in ("artifacts", "contexts", "actions", "associations"):
+        value = query.get("limit_" + key)
+        if value is not None:
+            limits[key] = None if value.lower() in ("none", "") else int(value)
+    if limits:
+        options["limits"] = limits
+    if "refuse_delete" in query:
+        options["refuse_delete_with_associations"] = query["refuse_delete"].lower() in ("1", "true", "yes")
+    return options, identity
+
+
+def _service_for(scheme: str, rest: str, query: dict[str, str]) -> Service:
+    from .service import Service
+
+    options, identity = _settings(query)
+    path = _store_path(scheme, rest)
+    with _services_lock:
+        key = f"memory://{rest}" if scheme == "memory" else path
+        service = _services.get(key) if (scheme != "memory" or rest) else None
+        if service is None or service.store.pid != os.getpid():
+            service = Service(path, **identity)
+            if scheme != "memory" or rest:
+                _services[key] = service
+    if options:
+        service.configure(**options)
+    return service
+
+
+class _LocalHook:
+    """``before-call`` handler: answer the request from the embedded service, parsed by botocore."""
+
+    def __init__(self, service: Service):
+        import botocore.parsers
+
+        self.service = service
+        self.parser = botocore.parsers.create_parser("json")
+
+    def __call__(self, model, params, **kwargs):
+        from botocore.awsrequest import AWSResponse
+
+        status, body = self.service.handle(model.name, params.get("body"))
+        headers = {
+            "x-amzn-requestid": str(uuid.uuid4()),
+            "content-type": "application/x-amz-json-1.1",
+            "content-length": str(len(body)),
+        }
+        response = {
+            "status_code": status,
+            "headers": headers,
+            "body": body,
+            "context": {"operation_name": model.name},
+        }
+        parsed = self.parser.parse(response, model.output_shape)
+        if status >= 300:
+            code = parsed.get("Error", {}).get("Code")
+            shape = model.service_model.shape_for_error_code(code) if code else None
+            if shape is not None:
+                parsed.update(self.parser.parse(response, shape))
+        http = AWSResponse(params.get("url", "local://lineage"), status, headers, None)
+        http._content = body
+        return http, parsed
+
+
+def _local_client(service: Service):
+    import botocore
+    from botocore.config import Config
+
+    from .service.spec import botocore_session
+
+    with _services_lock:  # botocore sessions are not thread-safe while creating clients
+        client = botocore_session().create_client(
+            "sagemaker",
+            region_name=service.region,
+            endpoint_url="https://api.sagemaker.local.invalid",
+            config=Config(signature_version=botocore.UNSIGNED, user_agent_extra="lineage-magics-local"),
+        )
+    client.meta.events.register("before-call.sagemaker.*", _LocalHook(service))
+    _clients[client] = service
+    return client
+
+
+def connect(url: str | None = None):
+    """A boto3 SageMaker client for ``url`` (None: ``$LINEAGE_MAGICS_URL``, else the default store)."""
+    url = url or os.environ.get("LINEAGE_MAGICS_URL") or DEFAULT_URL
+    scheme, rest, query = _split(url)
+    if scheme in ("memory", "sqlite"):
+        return _local_client(_service_for(scheme, rest, query))
+    import boto3
+    from botocore.config import Config
+
+    if scheme == "sagemaker":
+        session = boto3.Session(profile_name=query.get("profile"), region_name=rest.strip("/") or None)
+        return session.client("sagemaker", config=Config(retries={"mode": "adaptive", "max_attempts": 10}))
+    if scheme in ("http", "https"):
+        region = (
+            query.get("region")
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or "us-east-1"
+        )
+        endpoint = f"{scheme}://{rest}"
+        config = Config(retries={"mode": "adaptive", "max_attempts": 10})
+        if query.get("profile") or os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
+            session = boto3.Session(profile_name=query.get("profile"), region_name=region)
+            return session.client("sagemaker", endpoint_url=endpoint, config=config)
+        return boto3.Session(region_name=region).client(
+            "sagemaker",
+            endpoint_url=endpoint,
+            config=config,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+    raise ValueError(
+        f"unsupported lineage URL scheme {scheme!r}: use memory://, sqlite:///, sagemaker:// or http://"
+    )
+
+
+def local_service(client) -> Service | None:
+    """The in-process Service behind a client made by ``connect`` for a local URL, else None."""
+    try:
+        return _clients.get(client)
+    except TypeError:
+        return None

@@ -1,0 +1,220 @@
+"""Service: the embedded SageMaker lineage service over one Store."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+
+from . import spec
+from .common import DEFAULT_LIMITS, LINEAGE_TYPE, Txn
+from .dispatch import OPERATIONS
+from .errors import ServiceFault, internal_failure, serialization, throttling, unsupported
+from .query import QueryCache, vertex_rows, walk
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+_DIRECTIONS = {"both": "Both", "up": "Ascendants", "down": "Descendants"}
+
+
+class Service:
+    """SageMaker's lineage operations on an SQLite store.
+
+    ``call(operation, params)`` takes and returns SageMaker's JSON 1.1 documents as Python data
+    (timestamps as epoch seconds) and raises ``ServiceFault``; ``handle(operation, body)`` is the
+    same on bytes and never raises. Both the in-process hook and ``lineage serve`` use ``handle``.
+    """
+
+    def __init__(self, path: str = ":memory:", *, region: str = "us-east-1", account: str = "000000000000"):
+        self.store = Store(path)
+        self.region = region
+        self.account = account
+        self.limits: dict[str, int | None] = dict(DEFAULT_LIMITS)
+        self.refuse_delete_with_associations = True
+        self.latency = 0.0
+        self.throttle_rate = 0.0
+        self.error_rate = 0.0
+        self._random = random.Random()
+        self._random_lock = threading.Lock()
+        self._cache = QueryCache()
+        self.request_check = (
+            None  # callable(operation, headers) -> None | raises ServiceFault (HTTP auth seam)
+        )
+
+    # Settings ----------------------------------------------------------------------------------
+    def configure(
+        self,
+        *,
+        latency: float | None = None,
+        throttle_rate: float | None = None,
+        error_rate: float | None = None,
+        limits: dict[str, int | None] | None = None,
+        refuse_delete_with_associations: bool | None = None,
+        seed: int | None = None,
+    ) -> Service:
+        """Fault injection and limits; arguments left as None keep their current value.
+
+        ``latency`` seconds are slept before each call; then a share ``throttle_rate`` of calls
+        answers ``ThrottlingException`` ("Rate exceeded", HTTP 400) and a share ``error_rate``
+        ``InternalFailure`` (HTTP 500), before the store is touched. ``limits`` updates the
+        manual-entity limits by key (``artifacts``, ``contexts``, ``actions``, ``associations``;
+        None lifts one). ``seed`` makes the injected faults reproducible.
+        """
+        for name, value in (
+            ("latency", latency),
+            ("throttle_rate", throttle_rate),
+            ("error_rate", error_rate),
+        ):
+            if value is not None:
+                if value < 0 or (name != "latency" and value > 1):
+                    raise ValueError(f"{name} out of range: {value}")
+                setattr(self, name, float(value))
+        if limits:
+            unknown = set(limits) - set(DEFAULT_LIMITS)
+            if unknown:
+                raise ValueError(f"unknown limit {sorted(unknown)}; the limits are {sorted(DEFAULT_LIMITS)}")
+            self.limits.update(limits)
+        if refuse_delete_with_associations is not None:
+            self.refuse_delete_with_associations = bool(refuse_delete_with_associations)
+        if seed is not None:
+            self._random.seed(seed)
+        return self
+
+    # Calls -------------------------------------------------------------------------------------
+    def _faults(self) -> None:
+        if self.latency:
+            time.sleep(self.latency)
+        if self.throttle_rate or self.error_rate:
+            with self._random_lock:
+                draw = self._random.random()
+            if draw < self.throttle_rate:
+                raise throttling()
+            if draw < self.throttle_rate + self.error_rate:
+                raise internal_failure()
+
+    def call(self, operation: str, params: dict) -> dict:
+        """Answer one operation (request and response as JSON-ready Python data)."""
+        entry = OPERATIONS.get(operation)
+        if entry is None:
+            raise unsupported(operation)
+        self._faults()
+        spec.validate(operation, params)
+        handler, writes = entry
+        try:
+            with self.store.write() if writes else self.store.read() as conn:
+                return handler(Txn(conn, self, round(time.time(), 3)), params)  # AWS keeps milliseconds
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ServiceFault("ServiceUnavailable", f"The store is busy ({exc}); retry.", 503) from exc
+            raise
+
+    def handle(self, operation: str, body: bytes | str | None) -> tuple[int, bytes]:
+        """``call`` on a JSON body: ``(HTTP status, JSON body)``; errors as ``{"__type", "message"}``."""
+        try:
+            try:
+                params = json.loads(body) if body else {}
+            except ValueError as exc:
+                raise serialization(f"The request body is not valid JSON: {exc}") from exc
+            if not isinstance(params, dict):
+                raise serialization("The request body must be a JSON object.")
+            return 200, json.dumps(self.call(operation, params)).encode()
+        except ServiceFault as fault:
+            return fault.status, json.dumps(fault.to_wire()).encode()
+        except Exception as exc:  # never a stack trace on the wire; keep it in the log
+            log.exception("local lineage service failed on %s", operation)
+            fault = internal_failure(f"The local lineage service failed: {type(exc).__name__}: {exc}")
+            return fault.status, json.dumps(fault.to_wire()).encode()
+
+    def query_cache(self, key: str, compute):
+        return self._cache.get(self.store.version(), key, compute)
+
+    # Fast paths --------------------------------------------------------------------------------
+    def artifact_arn(self, source: dict) -> str:
+        """The ARN CreateArtifact gives an artifact with this Source (``{"SourceUri", "SourceTypes"}``)."""
+        from .artifacts import source_hash
+
+        return f"arn:aws:sagemaker:{self.region}:{self.account}:artifact/{source_hash(source)}"
+
+    def bulk_import(
+        self,
+        *,
+        contexts: Iterable[dict] = (),
+        actions: Iterable[dict] = (),
+        artifacts: Iterable[dict] = (),
+        associations: Iterable[dict] = (),
+        manual: bool = False,
+    ) -> dict[str, int]:
+        """Load many entities and associations in one transaction; see ``bulk.bulk_import``."""
+        from .bulk import bulk_import
+
+        return bulk_import(
+            self,
+            contexts=contexts,
+            actions=actions,
+            artifacts=artifacts,
+            associations=associations,
+            manual=manual,
+        )
+
+    def trace(
+        self,
+        start_arn: str,
+        direction: str = "Both",
+        max_depth: int | None = 10,
+        *,
+        max_vertices: int | None = None,
+        edges: bool = True,
+    ) -> dict:
+        """The walk behind QueryLineage without its limits or pages, for fast local traces.
+
+        ``direction``: Both | Ascendants | Descendants (or both | up | down); ``max_depth`` None
+        walks to the end. Returns ``{"vertices": [{arn, lineage_type, type, name, source_uri,
+        depth}], "edges": [(source_arn, destination_arn, type)], "truncated": bool}`` with the
+        start vertex first, then by depth.
+        """
+        direction = _DIRECTIONS.get(direction, direction)
+        if direction not in ("Both", "Ascendants", "Descendants"):
+            raise ValueError(f"direction must be Both, Ascendants or Descendants, not {direction!r}")
+        with self.store.read() as conn:
+            start = Txn(conn, self, 0).find_arn(start_arn)
+            if start is None:
+                raise ServiceFault("ResourceNotFound", f"Resource '{start_arn}' does not exist.")
+            order, depth, found_edges, truncated = walk(
+                conn, start.id, direction, max_depth, edges, max_vertices
+            )
+            rows = vertex_rows(conn, order)
+        vertices = [
+            {
+                "arn": rows[i][2],
+                "lineage_type": LINEAGE_TYPE.get(rows[i][1]),
+                "type": rows[i][3],
+                "name": rows[i][4],
+                "source_uri": rows[i][5],
+                "depth": depth[i],
+            }
+            for i in order
+        ]
+        edge_list = [
+            (rows[s][2], rows[d][2], kind) for (s, d), kind in found_edges.items() if s in rows and d in rows
+        ]
+        return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
+
+    def counts(self) -> dict[str, tuple[int, int | None]]:
+        """Manual-entity usage against the limits: ``{"artifacts": (used, limit), ...}``."""
+        with self.store.read() as conn:
+            t = Txn(conn, self, 0)
+            return {
+                key: (t.usage(key), self.limits.get(key))
+                for key in ("contexts", "actions", "artifacts", "associations")
+            }
+
+    def close(self) -> None:
+        self.store.close()
+
+
+__all__ = ["Service", "ServiceFault"]

@@ -1,0 +1,213 @@
+"""QueryLineage: a breadth-first walk, one hop at a time, with indexed ``IN (...)`` queries.
+
+- ``Descendants`` follows associations source -> destination, ``Ascendants`` the reverse, ``Both``
+  walks them undirected from every visited vertex (so siblings through shared ancestors appear).
+- ``MaxDepth`` (default 10, at most 10) counts associations from the start vertex.
+- Filters choose which visited vertices are returned, never which are walked. The start vertex is
+  returned too when it passes the filters.
+- Vertices come in walk order (by depth, then creation order); with ``IncludeEdges`` every
+  association walked is returned. A page holds at most ``MaxResults`` (default 50, at most 50)
+  vertices and as many edges; the NextToken continues both lists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+
+from .common import LINEAGE_TYPE, Txn, decode_token, encode_token
+from .errors import not_found, validation
+
+CHUNK = 500
+_BUCKETS = (1, 4, 16, 64, 128, 256, CHUNK)
+DEFAULT_DEPTH = 10
+DEFAULT_PAGE = 50
+
+
+def _padded(ids: list[int]):
+    """Chunks of at most 500 ids, padded to a few fixed sizes so SQLite reuses prepared statements."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        size = next(b for b in _BUCKETS if b >= len(chunk))
+        yield size, chunk + [0] * (size - len(chunk))
+
+
+_SQL_CACHE: dict[tuple[str, int], str] = {}
+
+
+def _sql(template: str, size: int) -> str:
+    key = (template, size)
+    sql = _SQL_CACHE.get(key)
+    if sql is None:
+        sql = _SQL_CACHE[key] = template.replace("(?)", "(" + ",".join("?" * size) + ")")
+    return sql
+
+
+_OUT = "SELECT src, dst, type FROM edge WHERE src IN (?)"
+_IN = "SELECT src, dst, type FROM edge WHERE dst IN (?)"
+
+
+def walk(
+    conn, start: int, direction: str, max_depth: int | None, want_edges: bool, max_vertices: int | None = None
+):
+    """Breadth-first reachability from ``start``.
+
+    Returns ``(order, depth, edges, truncated)``: vertex ids in walk order, their depths, the
+    walked edges as ``{(src, dst): type}`` (empty unless ``want_edges``) and whether
+    ``max_vertices`` cut the walk short. ``max_depth=None`` walks to the end.
+    """
+    depth = {start: 0}
+    order = [start]
+    edges: dict = {}
+    frontier = [start]
+    level = 0
+    templates = {"Descendants": (_OUT,), "Ascendants": (_IN,), "Both": (_OUT, _IN)}[direction]
+    truncated = False
+    while frontier and (max_depth is None or level < max_depth):
+        level += 1
+        found = []
+        for template in templates:
+            outgoing = template is _OUT
+            for size, chunk in _padded(frontier):
+                for src, dst, kind in conn.execute(_sql(template, size), chunk):
+                    if want_edges:
+                        edges[(src, dst)] = kind
+                    other = dst if outgoing else src
+                    if other not in depth:
+                        depth[other] = level
+                        found.append(other)
+        found.sort()
+        if max_vertices is not None and len(order) + len(found) > max_vertices:
+            found = found[: max(0, max_vertices - len(order))]
+            truncated = True
+        order.extend(found)
+        frontier = found
+        if truncated:
+            break
+    return order, depth, edges, truncated
+
+
+_VERTEX = "SELECT id, kind, arn, type, name, source_uri, created, modified, doc FROM entity WHERE id IN (?)"
+
+
+def vertex_rows(conn, ids: list[int]) -> dict[int, tuple]:
+    rows: dict[int, tuple] = {}
+    for size, chunk in _padded(ids):
+        for row in conn.execute(_sql(_VERTEX, size), chunk):
+            rows[row[0]] = row
+    return rows
+
+
+def _matches(row, filters: dict) -> bool:
+    _, kind, _, vtype, _, _, created, modified, doc = row
+    if filters.get("Types") and vtype not in filters["Types"]:
+        return False
+    if filters.get("LineageTypes") and LINEAGE_TYPE.get(kind) not in filters["LineageTypes"]:
+        return False
+    if filters.get("CreatedBefore") is not None and created > float(filters["CreatedBefore"]):
+        return False
+    if filters.get("CreatedAfter") is not None and created < float(filters["CreatedAfter"]):
+        return False
+    if filters.get("ModifiedBefore") is not None and modified > float(filters["ModifiedBefore"]):
+        return False
+    if filters.get("ModifiedAfter") is not None and modified < float(filters["ModifiedAfter"]):
+        return False
+    if filters.get("Properties"):
+        properties = json.loads(doc).get("Properties") or {}
+        if not any(properties.get(k) == v for k, v in filters["Properties"].items()):
+            return False
+    return True
+
+
+def _vertex(row) -> dict:
+    out = {"Arn": row[2]}
+    if row[3] is not None:
+        out["Type"] = row[3]
+    lineage_type = LINEAGE_TYPE.get(row[1])
+    if lineage_type:
+        out["LineageType"] = lineage_type
+    return out
+
+
+def _request_key(p: dict) -> str:
+    scope = {k: v for k, v in p.items() if k not in ("NextToken", "MaxResults")}
+    return hashlib.sha1(
+        json.dumps(scope, sort_keys=True, default=str).encode(), usedforsecurity=False
+    ).hexdigest()
+
+
+def _answer(t: Txn, p: dict) -> tuple[list, list]:
+    """Every vertex and edge the query returns (unpaged)."""
+    starts = p.get("StartArns") or []
+    if len(starts) != 1:
+        raise validation("QueryLineage needs exactly one ARN in StartArns.")
+    start = t.find_arn(starts[0])
+    if start is None:
+        raise not_found(f"Resource '{starts[0]}' does not exist.")
+    max_depth = p.get("MaxDepth", DEFAULT_DEPTH)
+    include_edges = bool(p.get("IncludeEdges", False))
+    order, _, edges, _ = walk(t.conn, start.id, p.get("Direction", "Both"), max_depth, include_edges)
+    needed = set(order)
+    for src, dst in edges:
+        needed.add(src)
+        needed.add(dst)
+    rows = vertex_rows(t.conn, list(needed))
+    filters = p.get("Filters") or {}
+    vertices = [_vertex(rows[i]) for i in order if _matches(rows[i], filters)]
+    edge_list = []
+    for (src, dst), kind in edges.items():
+        edge = {"SourceArn": rows[src][2], "DestinationArn": rows[dst][2]}
+        if kind is not None:
+            edge["AssociationType"] = kind
+        edge_list.append(edge)
+    return vertices, edge_list
+
+
+def query_lineage(t: Txn, p: dict) -> dict:
+    if p.get("MaxDepth") is not None and p["MaxDepth"] < 0:
+        raise validation(
+            f"1 validation error detected: Value '{p['MaxDepth']}' at 'maxDepth' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 0"
+        )
+    if p.get("MaxResults") is not None and p["MaxResults"] < 1:
+        raise validation(
+            f"1 validation error detected: Value '{p['MaxResults']}' at 'maxResults' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 1"
+        )
+    page = p.get("MaxResults") or DEFAULT_PAGE
+    key = _request_key(p)
+    offset = 0
+    if p.get("NextToken"):
+        payload = decode_token(p["NextToken"], "QueryLineage")
+        if len(payload) != 2 or payload[0] != key or not isinstance(payload[1], int) or payload[1] < 0:
+            raise validation("Invalid pagination token: the NextToken was not issued for this request.")
+        offset = payload[1]
+    vertices, edges = t.service.query_cache(key, lambda: _answer(t, p))
+    out: dict = {"Vertices": vertices[offset : offset + page], "Edges": edges[offset : offset + page]}
+    if offset + page < max(len(vertices), len(edges)):
+        out["NextToken"] = encode_token(["QueryLineage", key, offset + page])
+    return out
+
+
+class QueryCache:
+    """The last few QueryLineage answers, valid while the store is unchanged (pages read O(1))."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self.entries: OrderedDict = OrderedDict()
+
+    def get(self, version, key: str, compute):
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == version:
+            self.entries.move_to_end(key)
+            return entry[1]
+        value = compute()
+        self.entries[key] = (version, value)
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return value
+
+
+HANDLERS = {"QueryLineage": (query_lineage, False)}

@@ -1,0 +1,146 @@
+"""SageMaker's request constraints, read at run time from the installed botocore service model.
+
+botocore checks required members, types and minimums on the client; the service checks what is
+left (``max``, ``pattern``, ``enum``) and answers ``ValidationException`` in AWS's message style.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache, lru_cache
+
+from .errors import validation
+
+_UNICODE_CLASS = re.compile(r"\\p\{(\w+)\}")
+_SIMPLE_CLASS_PATTERN = re.compile(r"^\(?\[((?:\\p\{\w+\}|\\.|[^\]\\])*)\]\*\)?$")
+
+
+@lru_cache(maxsize=1)
+def botocore_session():
+    """A botocore session that ignores AWS_PROFILE (the local service needs no profile, even a broken one)."""
+    import botocore.session
+
+    return botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+
+
+@lru_cache(maxsize=1)
+def service_model():
+    """The installed botocore's SageMaker service model (loaded once a process)."""
+    return botocore_session().get_service_model("sagemaker")
+
+
+def _unicode_predicate(pattern: str) -> Callable[[str], bool]:
+    """A matcher for ``([\\p{L}\\p{Z}...literals]*)``: Python's ``re`` has no ``\\p{..}`` classes."""
+    found = _SIMPLE_CLASS_PATTERN.match(pattern)
+    if not found:
+        raise ValueError(f"unsupported Unicode pattern in the service model: {pattern}")
+    body = found.group(1)
+    categories = tuple(_UNICODE_CLASS.findall(body))
+    rest = _UNICODE_CLASS.sub("", body)
+    literals = set(re.sub(r"\\(.)", r"\1", rest))
+
+    def match(value: str) -> bool:
+        return all(ch in literals or unicodedata.category(ch).startswith(categories) for ch in value)
+
+    return match
+
+
+@cache
+def matcher(pattern: str) -> Callable[[str], bool]:
+    """A full-match predicate for one model pattern (Java regex semantics: ASCII ``\\w``)."""
+    if "\\p{" in pattern:
+        return _unicode_predicate(pattern)
+    compiled = re.compile(pattern, re.ASCII)
+    return lambda value: compiled.fullmatch(value) is not None
+
+
+def _camel(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _render(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_render(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_render(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _scalar_problems(shape, value) -> list[str]:
+    md = shape.metadata
+    problems = []
+    type_name = shape.type_name
+    if type_name == "string" and isinstance(value, str):
+        if "max" in md and len(value) > md["max"]:
+            problems.append(f"Member must have length less than or equal to {md['max']}")
+        if shape.enum and value not in shape.enum:
+            problems.append(f"Member must satisfy enum value set: [{', '.join(shape.enum)}]")
+        if "pattern" in md and not matcher(md["pattern"])(value):
+            problems.append(f"Member must satisfy regular expression pattern: {md['pattern']}")
+    elif type_name in ("integer", "long") and isinstance(value, int):
+        if "max" in md and value > md["max"]:
+            problems.append(f"Member must have value less than or equal to {md['max']}")
+    elif type_name in ("list", "map") and isinstance(value, (list, dict)):
+        if "max" in md and len(value) > md["max"]:
+            problems.append(f"Member must have length less than or equal to {md['max']}")
+    return problems
+
+
+def _check(shape, value, path: str, errors: list[str]) -> None:
+    if value is None:
+        return
+    for problem in _scalar_problems(shape, value):
+        errors.append(f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: {problem}")
+    type_name = shape.type_name
+    if type_name == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                _check(member, value[name], f"{path}.{_camel(name)}" if path else _camel(name), errors)
+    elif type_name == "list" and isinstance(value, list):
+        for index, item in enumerate(value, 1):
+            _check(shape.member, item, f"{path}.{index}.member", errors)
+    elif type_name == "map" and isinstance(value, dict):
+        key_problems, value_problems = [], []
+        for key, item in value.items():
+            key_problems += [p for p in _scalar_problems(shape.key, key) if p not in key_problems]
+            if shape.value.type_name in ("string", "integer", "long"):
+                value_problems += [p for p in _scalar_problems(shape.value, item) if p not in value_problems]
+            else:
+                _check(shape.value, item, f"{path}.{key}", errors)
+        if key_problems:
+            errors.append(
+                f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: "
+                f"Map keys must satisfy constraint: [{', '.join(key_problems)}]"
+            )
+        if value_problems:
+            errors.append(
+                f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: "
+                f"Map value must satisfy constraint: [{', '.join(value_problems)}]"
+            )
+
+
+def validate(operation: str, params: dict) -> None:
+    """Raise ``ValidationException`` listing every max/pattern/enum violation in ``params``."""
+    shape = service_model().operation_model(operation).input_shape
+    if shape is None:
+        return
+    errors: list[str] = []
+    _check(shape, params, "", errors)
+    if errors:
+        count = len(errors)
+        noun = "validation error" if count == 1 else "validation errors"
+        raise validation(f"{count} {noun} detected: " + "; ".join(errors))
+
+
+def enum_values(shape_name: str) -> list[str]:
+    """The enum of a named model shape (for example ``LineageType``)."""
+    return list(service_model().shape_for(shape_name).enum)
+
+
+def pattern_of(shape_name: str) -> str:
+    """The regular expression of a named model shape (for example ``AssociationEntityArn``)."""
+    return service_model().shape_for(shape_name).metadata["pattern"]

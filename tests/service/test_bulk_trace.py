@@ -1,0 +1,71 @@
+"""bulk_import (one transaction, idempotent) and Service.trace (the unlimited local walk)."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage_magics.connect import connect, local_service
+
+
+@pytest.fixture
+def loaded():
+    sm = connect("memory://")
+    service = local_service(sm)
+    n = 50
+    artifacts = [{"ArtifactType": "DataSet", "Source": {"SourceUri": f"s3://b/{i}"}, "ArtifactName": f"a{i}"}
+                 for i in range(n)]  # fmt: skip
+    actions = [
+        {"ActionName": f"step{i}", "ActionType": "Process", "Source": {"SourceUri": "x"}}
+        for i in range(n - 1)
+    ]
+    arts = [service.artifact_arn(a["Source"]) for a in artifacts]
+    acts = [f"arn:aws:sagemaker:us-east-1:000000000000:action/step{i}" for i in range(n - 1)]
+    links = []
+    for i in range(n - 1):  # a chain: a0 -> step0 -> a1 -> step1 -> ... -> a49
+        links.append({"SourceArn": arts[i], "DestinationArn": acts[i], "AssociationType": "ContributedTo"})
+        links.append({"SourceArn": acts[i], "DestinationArn": arts[i + 1], "AssociationType": "Produced"})
+    counts = service.bulk_import(artifacts=artifacts, actions=actions, associations=links)
+    return sm, service, arts, acts, counts, (artifacts, actions, links)
+
+
+def test_counts_and_idempotence(loaded):
+    sm, service, arts, acts, counts, rows = loaded
+    assert counts == {"contexts": 0, "actions": 49, "artifacts": 50, "associations": 98}
+    artifacts, actions, links = rows
+    assert service.bulk_import(artifacts=artifacts, actions=actions, associations=links) == {
+        "contexts": 0, "actions": 0, "artifacts": 0, "associations": 0}  # fmt: skip
+    assert service.counts()["artifacts"] == (0, 6000)  # imported rows count as SageMaker-created
+
+
+def test_imported_rows_answer_the_api(loaded):
+    sm, service, arts, acts, *_ = loaded
+    assert sm.describe_artifact(ArtifactArn=arts[3])["ArtifactName"] == "a3"
+    out = sm.query_lineage(StartArns=[arts[10]], Direction="Ascendants", MaxDepth=4)
+    assert [v["Arn"] for v in out["Vertices"]] == [arts[10], acts[9], arts[9], acts[8], arts[8]]
+    code = None
+    try:
+        sm.create_artifact(ArtifactType="DataSet", Source={"SourceUri": "s3://b/1"})
+    except sm.exceptions.ClientError as exc:
+        code = exc.response["Error"]["Code"]
+    assert code == "ValidationException"
+
+
+def test_trace_walks_past_depth_10(loaded):
+    sm, service, arts, acts, *_ = loaded
+    out = service.trace(arts[49], "up", max_depth=None)
+    assert len(out["vertices"]) == 99 and out["vertices"][-1]["arn"] == arts[0]
+    assert out["vertices"][1] == {"arn": acts[48], "lineage_type": "Action", "type": "Process", "name": "step48",
+                                  "source_uri": "x", "depth": 1}  # fmt: skip
+    assert len(out["edges"]) == 98 and not out["truncated"]
+    capped = service.trace(arts[49], "Ascendants", max_depth=None, max_vertices=10)
+    assert len(capped["vertices"]) == 10 and capped["truncated"]
+    assert len(service.trace(arts[0], "down", max_depth=3)["vertices"]) == 4
+
+
+def test_bad_association_end_rolls_back(loaded):
+    sm, service, arts, *_ = loaded
+    bad = [{"SourceArn": arts[0], "DestinationArn": "arn:aws:sagemaker:us-east-1:000000000000:context/none"}]
+    with pytest.raises(ValueError, match="does not exist"):
+        service.bulk_import(contexts=[{"ContextName": "c", "ContextType": "T", "Source": {"SourceUri": "u"}}],
+                            associations=bad)  # fmt: skip
+    assert sm.list_contexts()["ContextSummaries"] == []
