@@ -11,7 +11,21 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache, lru_cache
 
-from .errors import validation
+from .errors import serialization, validation
+
+_JSON_TYPES = {
+    "string": str,
+    "integer": int,
+    "long": int,
+    "boolean": bool,
+    "float": (int, float),
+    "double": (int, float),
+    "timestamp": (int, float),
+    "list": list,
+    "map": dict,
+    "structure": dict,
+    "blob": str,
+}
 
 _UNICODE_CLASS = re.compile(r"\\p\{(\w+)\}")
 _SIMPLE_CLASS_PATTERN = re.compile(r"^\(?\[((?:\\p\{\w+\}|\\.|[^\]\\])*)\]\*\)?$")
@@ -74,6 +88,10 @@ def _scalar_problems(shape, value) -> list[str]:
     md = shape.metadata
     problems = []
     type_name = shape.type_name
+    if type_name in ("string", "list", "map") and "min" in md and len(value) < md["min"]:
+        problems.append(f"Member must have length greater than or equal to {md['min']}")
+    if type_name in ("integer", "long") and "min" in md and value < md["min"]:
+        problems.append(f"Member must have value greater than or equal to {md['min']}")
     if type_name == "string" and isinstance(value, str):
         if "max" in md and len(value) > md["max"]:
             problems.append(f"Member must have length less than or equal to {md['max']}")
@@ -90,13 +108,28 @@ def _scalar_problems(shape, value) -> list[str]:
     return problems
 
 
+def _typecheck(shape, value, path: str) -> None:
+    expected = _JSON_TYPES.get(shape.type_name)
+    if expected and (
+        not isinstance(value, expected) or (isinstance(value, bool) and shape.type_name != "boolean")
+    ):
+        raise serialization(f"Unexpected value type for '{path}': expected {shape.type_name}.")
+
+
 def _check(shape, value, path: str, errors: list[str]) -> None:
     if value is None:
         return
+    _typecheck(shape, value, path)
     for problem in _scalar_problems(shape, value):
         errors.append(f"Value '{_render(value)}' at '{path}' failed to satisfy constraint: {problem}")
     type_name = shape.type_name
     if type_name == "structure" and isinstance(value, dict):
+        for name in shape.required_members:
+            if value.get(name) is None:
+                where = f"{path}.{_camel(name)}" if path else _camel(name)
+                errors.append(
+                    f"Value null at '{where}' failed to satisfy constraint: Member must not be null"
+                )
         for name, member in shape.members.items():
             if name in value:
                 _check(member, value[name], f"{path}.{_camel(name)}" if path else _camel(name), errors)
@@ -106,6 +139,9 @@ def _check(shape, value, path: str, errors: list[str]) -> None:
     elif type_name == "map" and isinstance(value, dict):
         key_problems, value_problems = [], []
         for key, item in value.items():
+            _typecheck(shape.key, key, path)
+            if item is not None:
+                _typecheck(shape.value, item, f"{path}.{key}")
             key_problems += [p for p in _scalar_problems(shape.key, key) if p not in key_problems]
             if shape.value.type_name in ("string", "integer", "long"):
                 value_problems += [p for p in _scalar_problems(shape.value, item) if p not in value_problems]

@@ -1,10 +1,16 @@
-"""Fixtures: the same SageMaker client checks run in-process and (stage 2) over HTTP."""
+"""Fixtures: the same SageMaker client checks run in-process and over HTTP against ``lineage serve``."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import uuid
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from lineage_magics.connect import connect, local_service
@@ -42,21 +48,98 @@ class Builder:
         return err["Code"], err["Message"]
 
 
-@pytest.fixture(params=["memory"])
-def backend(request):
-    """A fresh backend: ``(client, configure)``; ``configure(**kw)`` sets limits and faults."""
-    client = connect("memory://")
-    return client, local_service(client).configure
+class Server:
+    """A real ``lineage serve`` subprocess on a free port."""
+
+    def __init__(self, *flags: str):
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        command = [sys.executable, "-m", "lineage_magics.cli", "serve", "--port", "0", *flags]
+        if "--db" not in flags:
+            command.append("--memory")
+        self.proc = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        line = self.proc.stdout.readline()
+        if not line.startswith("lineage serve: http://"):
+            self.proc.kill()
+            raise RuntimeError(f"lineage serve did not start: {line!r} {self.proc.stderr.read()!r}")
+        self.url = line.split()[2]
+
+    def client(self, **config):
+        return boto3.client(
+            "sagemaker",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+            config=Config(**config) if config else None,
+        )
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=20)
+        finally:
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+
+
+def _flags(latency=None, throttle_rate=None, error_rate=None, limits=None,
+           refuse_delete_with_associations=None, seed=None):  # fmt: skip
+    flags = []
+    if latency is not None:
+        flags += ["--latency", str(latency)]
+    if throttle_rate is not None:
+        flags += ["--throttle-rate", str(throttle_rate)]
+    if error_rate is not None:
+        flags += ["--error-rate", str(error_rate)]
+    if seed is not None:
+        flags += ["--seed", str(seed)]
+    for kind, value in (limits or {}).items():
+        flags += ["--limit", f"{kind}={value}"]
+    if refuse_delete_with_associations is False:
+        flags.append("--allow-delete-with-associations")
+    return flags
+
+
+@pytest.fixture(scope="session")
+def http_server():
+    server = Server()
+    yield server
+    assert server.stop() == 0
+
+
+@pytest.fixture(params=["memory", "http"])
+def kind(request):
+    return request.param
 
 
 @pytest.fixture
-def sm(backend):
-    return backend[0]
+def sm(kind, request):
+    """A SageMaker client: in-process (fresh memory store) or over HTTP (one shared server)."""
+    if kind == "memory":
+        return connect("memory://")
+    return request.getfixturevalue("http_server").client()
 
 
 @pytest.fixture
-def configure(backend):
-    return backend[1]
+def configured(kind):
+    """``configured(**service.configure options) -> client`` on a fresh backend with those settings."""
+    servers = []
+
+    def make(**options):
+        if kind == "memory":
+            client = connect("memory://")
+            local_service(client).configure(**options)
+            return client
+        server = Server(*_flags(**options))
+        servers.append(server)
+        return server.client(retries={"total_max_attempts": 1})
+
+    yield make
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture

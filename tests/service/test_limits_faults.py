@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from botocore.exceptions import ClientError
+
+from lineage_magics.connect import connect, local_service
+
+from .conftest import Builder
 
 
-def test_artifact_limit_message(sm, b, u, configure):
-    configure(limits={"artifacts": 2})
+def test_artifact_limit_message(configured, u):
+    sm = configured(limits={"artifacts": 2})
+    b = Builder(sm)
     b.artifact(f"s3://{u}/1")
     b.artifact(f"s3://{u}/2")
     code, message = b.error(b.artifact, f"s3://{u}/3")
@@ -23,8 +31,8 @@ def test_artifact_limit_message(sm, b, u, configure):
 
 
 @pytest.mark.parametrize("kind", ["contexts", "actions", "associations"])
-def test_other_limits(sm, b, u, configure, kind):
-    configure(limits={kind: 1})
+def test_other_limits(configured, u, kind):
+    b = Builder(configured(limits={kind: 1}))
     hub = b.context(f"{u}-hub") if kind != "contexts" else None
     make = {
         "contexts": lambda i: b.context(f"{u}-{i}"),
@@ -47,13 +55,12 @@ def test_default_limits(service_counts):
 
 @pytest.fixture
 def service_counts():
-    from lineage_magics.connect import connect, local_service
-
     return local_service(connect("memory://")).counts()
 
 
-def test_cascading_delete_when_configured(sm, b, u, configure):
-    configure(refuse_delete_with_associations=False)
+def test_cascading_delete_when_configured(configured, u):
+    sm = configured(refuse_delete_with_associations=False)
+    b = Builder(sm)
     act = b.action(f"{u}-a")
     art = b.artifact(f"s3://{u}/x")
     b.link(art, act)
@@ -61,34 +68,42 @@ def test_cascading_delete_when_configured(sm, b, u, configure):
     assert sm.list_associations(SourceArn=art)["AssociationSummaries"] == []
 
 
-def test_throttling(sm, b, u, configure):
-    configure(throttle_rate=1.0)
-    code, message = b.error(sm.list_contexts)
+def test_throttling(configured):
+    code, message = Builder.error(configured(throttle_rate=1.0).list_contexts)
     assert (code, message) == ("ThrottlingException", "Rate exceeded")
-    configure(throttle_rate=0.0, error_rate=1.0)
-    with pytest.raises(Exception) as info:
-        sm.list_contexts()
+
+
+def test_internal_failure(configured):
+    with pytest.raises(ClientError) as info:
+        configured(error_rate=1.0).list_contexts()
     response = info.value.response
     assert response["Error"]["Code"] == "InternalFailure"
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 500
-    configure(error_rate=0.0)
+
+
+def test_faults_come_before_the_store(u):
+    sm = connect("memory://")
+    service = local_service(sm)
+    service.configure(throttle_rate=1.0)
+    Builder.error(Builder(sm).context, f"{u}-c")
+    service.configure(throttle_rate=0.0)
+    assert Builder.error(sm.describe_context, ContextName=f"{u}-c")[0] == "ResourceNotFound"
+
+
+def test_latency(configured):
+    sm = configured(latency=0.2)
+    started = time.monotonic()
     sm.list_contexts()
+    assert time.monotonic() - started >= 0.2
 
 
-def test_faults_come_before_the_store(sm, b, u, configure):
-    configure(throttle_rate=1.0)
-    b.error(b.context, f"{u}-c")
-    configure(throttle_rate=0.0)
-    assert b.error(sm.describe_context, ContextName=f"{u}-c")[0] == "ResourceNotFound"
-
-
-def test_seeded_share(configure, sm, b):
-    configure(throttle_rate=0.5, seed=7)
+def test_seeded_share(configured):
+    sm = configured(throttle_rate=0.5, seed=7)
     outcomes = []
-    for _ in range(200):
+    for _ in range(100):
         try:
             sm.list_contexts()
             outcomes.append(True)
-        except sm.exceptions.ClientError:
+        except ClientError:
             outcomes.append(False)
-    assert 60 < outcomes.count(False) < 140
+    assert 25 < outcomes.count(False) < 75

@@ -1,0 +1,109 @@
+"""The ``lineage`` command: ``lineage serve`` runs the local SageMaker lineage service over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from .connect import DEFAULT_URL
+
+
+def _limit(text: str) -> tuple[str, int | None]:
+    kind, sep, value = text.partition("=")
+    if not sep or kind not in ("artifacts", "contexts", "actions", "associations"):
+        raise argparse.ArgumentTypeError(
+            f"expected KIND=N with KIND in artifacts, contexts, actions, associations: {text!r}"
+        )
+    try:
+        return kind, None if value.lower() == "none" else int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from exc
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"a rate is between 0 and 1, not {text}")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="lineage", description="lineage-magics command line.")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the local SageMaker lineage service over HTTP (JSON 1.1)",
+        description="Serve the embedded SageMaker lineage service over HTTP, so boto3, the AWS CLI and the "
+        "SageMaker SDK reach it with --endpoint-url or AWS_ENDPOINT_URL_SAGEMAKER.",
+    )
+    store = serve.add_mutually_exclusive_group()
+    store.add_argument(
+        "--db", metavar="PATH", help="the SQLite store (default: ~/.lineage_magics/lineage.db)"
+    )
+    store.add_argument("--memory", action="store_true", help="an in-memory store, gone when the server stops")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: loopback only)"
+    )
+    serve.add_argument("--port", type=int, default=8700, help="port (default 8700; 0 picks a free one)")
+    serve.add_argument(
+        "--latency", type=float, default=0.0, metavar="S", help="seconds to wait before each answer"
+    )
+    serve.add_argument("--throttle-rate", type=_rate, default=0.0, metavar="R",
+                       help="share of calls answered ThrottlingException")  # fmt: skip
+    serve.add_argument("--error-rate", type=_rate, default=0.0, metavar="R",
+                       help="share of calls answered InternalFailure (HTTP 500)")  # fmt: skip
+    serve.add_argument("--seed", type=int, help="seed for the injected faults")
+    serve.add_argument("--limit", type=_limit, action="append", default=[], metavar="KIND=N",
+                       help="manual-entity limit, e.g. artifacts=100 (or none); repeatable")  # fmt: skip
+    serve.add_argument("--allow-delete-with-associations", action="store_true",
+                       help="delete an entity's associations with it instead of refusing")  # fmt: skip
+    serve.add_argument("--region", default="us-east-1", help="region in new ARNs (default us-east-1)")
+    serve.add_argument("--account", default="000000000000", help="account id in new ARNs")
+    serve.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    return top
+
+
+def _serve(args) -> int:
+    from .service import Service, StoreError
+    from .service.http import serve
+
+    if args.memory:
+        path = ":memory:"
+    else:
+        path = os.path.abspath(os.path.expanduser(args.db or DEFAULT_URL[len("sqlite:///") :]))
+    try:
+        service = Service(path, region=args.region, account=args.account)
+    except StoreError as exc:
+        print(f"lineage serve: {exc}", file=sys.stderr)
+        return 2
+    service.configure(
+        latency=args.latency,
+        throttle_rate=args.throttle_rate,
+        error_rate=args.error_rate,
+        seed=args.seed,
+        limits=dict(args.limit) or None,
+        refuse_delete_with_associations=not args.allow_delete_with_associations,
+    )
+    try:
+        serve(
+            service, args.host, args.port, threads=args.threads, store_label="memory" if args.memory else path
+        )
+    except OSError as exc:
+        print(
+            f"lineage serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    parser().print_help(sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""``lineage serve``: the service over HTTP on SageMaker's JSON 1.1 protocol (a WSGI app on waitress).
+
+``POST /`` with ``X-Amz-Target: SageMaker.<Operation>`` and a JSON body; answers
+``application/x-amz-json-1.1`` with timestamps as epoch seconds, errors as
+``{"__type": code, "message": text}`` and the error's HTTP status. A request check (for example
+SigV4 verification) plugs in as ``request_check(operation, environ, body)``, which raises
+``ServiceFault`` to refuse a request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import uuid
+from collections.abc import Callable
+
+from .core import Service
+from .errors import ServiceFault
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPE = "application/x-amz-json-1.1"
+TARGET_PREFIX = "SageMaker."
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+RequestCheck = Callable[[str, dict, bytes], None]
+
+
+def make_app(service: Service, request_check: RequestCheck | None = None):
+    """The WSGI application answering SageMaker JSON 1.1 requests from ``service``."""
+
+    def respond(start_response, status: int, body: bytes):
+        reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+                   500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
+        start_response(
+            f"{status} {reasons.get(status, 'Error')}",
+            [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body))),
+             ("x-amzn-RequestId", str(uuid.uuid4()))],
+        )  # fmt: skip
+        return [body]
+
+    def fault(start_response, error: ServiceFault):
+        return respond(start_response, error.status, json.dumps(error.to_wire()).encode())
+
+    def app(environ, start_response):
+        try:
+            method = environ.get("REQUEST_METHOD", "GET")
+            if method == "GET" and environ.get("PATH_INFO", "/") in ("/", "/ping"):
+                body = json.dumps({"service": "lineage-magics local SageMaker lineage service"}).encode()
+                return respond(start_response, 200, body)
+            if method != "POST":
+                return fault(
+                    start_response, ServiceFault("MethodNotAllowed", f"{method} is not supported.", 405)
+                )
+            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            if not target.startswith(TARGET_PREFIX):
+                return fault(
+                    start_response,
+                    ServiceFault(
+                        "UnknownOperationException", f"Missing or foreign X-Amz-Target: {target!r}.", 400
+                    ),
+                )
+            operation = target[len(TARGET_PREFIX) :]
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            body = environ["wsgi.input"].read(length) if length > 0 else b""
+            if request_check is not None:
+                request_check(operation, environ, body)
+            status, out = service.handle(operation, body)
+            return respond(start_response, status, out)
+        except ServiceFault as error:
+            return fault(start_response, error)
+        except Exception as exc:  # never a stack trace in a response body
+            log.exception("lineage serve failed")
+            return fault(start_response, ServiceFault("InternalFailure", f"{type(exc).__name__}: {exc}", 500))
+
+    return app
+
+
+def serve(
+    service: Service,
+    host: str = "127.0.0.1",
+    port: int = 8700,
+    *,
+    threads: int = 4,
+    request_check: RequestCheck | None = None,
+    store_label: str | None = None,
+) -> None:
+    """Serve until SIGINT or SIGTERM; print the URL on one line once listening."""
+    import waitress
+
+    if host not in LOOPBACK:
+        print(
+            f"lineage serve: WARNING: listening on {host}, not loopback; anyone who can reach this port can "
+            "read and change the store.",
+            file=sys.stderr,
+            flush=True,
+        )
+    server = waitress.create_server(make_app(service, request_check), host=host, port=port, threads=threads)
+    bound = server.effective_port
+    shown = f"[{host}]" if ":" in host else host
+    label = store_label or service.store.path
+    print(f"lineage serve: http://{shown}:{bound} (store: {label})", flush=True)
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        server.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        server.close()
+        service.close()
+        print("lineage serve: stopped", flush=True)
