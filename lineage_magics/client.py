@@ -838,11 +838,12 @@ class LineageClient:
 
         return diff(self, a, b)
 
-    def copy(self, to: Any, ref: Any = None, depth: int = 10):
-        """Copy the graph around ``ref`` (or the whole store) to another backend, idempotently."""
+    def copy(self, to: Any, ref: Any = None, depth: int = 10, *, bulk: bool | None = None):
+        """Copy the graph around ``ref`` (or the whole store) to another backend, idempotently.
+        Into a local store rows go in one bulk transaction (``bulk=False``: through the API)."""
         from .copy import copy
 
-        return copy(self, to, ref=ref, depth=depth)
+        return copy(self, to, ref=ref, depth=depth, bulk=bulk)
 
     # -- usage -------------------------------------------------------------------------------------
     def counts(self) -> dict[str, tuple[int, int | None]]:

@@ -166,8 +166,10 @@ def _ensure_trial_component(target: LineageClient, e: Entity) -> tuple[str, bool
     return arn, True
 
 
-def copy(client: LineageClient, to: Any, ref: Any = None, depth: int = 10) -> CopyReport:
-    """See :meth:`LineageClient.copy`."""
+def copy(
+    client: LineageClient, to: Any, ref: Any = None, depth: int = 10, *, bulk: bool | None = None
+) -> CopyReport:
+    """See :meth:`LineageClient.copy`; ``bulk=False`` goes through the API even into a local store."""
     from .client import LineageClient
 
     target = (
@@ -179,7 +181,9 @@ def copy(client: LineageClient, to: Any, ref: Any = None, depth: int = 10) -> Co
         raise LineageError("copy needs another backend as its target, not the one it reads")
     entities, edges = _gather(client, ref, depth)
     report = CopyReport(_name(client), _name(target))
-    service = local_service_of(target.sagemaker)
+    service = local_service_of(target.sagemaker) if bulk is not False else None
+    if bulk and service is None:
+        raise LineageError("bulk copy needs a local store (memory:// or sqlite:///) as the target")
     if service is not None:
         arn_map = _bulk(target, service, entities, edges, report)
     else:

@@ -1,0 +1,140 @@
+"""delete(cascade) and cleanup(context): plans, order, resume after interruption, throttling."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage_magics import LineageClient
+from lineage_magics.cleanup import CleanupPlan, CleanupReport
+from lineage_magics.connect import local_service
+from lineage_magics.errors import NotFoundError, ServiceError
+
+from .conftest import CallCounter
+
+
+def workflow(lc, name: str, n: int) -> str:
+    """A context with n members (data artifacts feeding actions that produce models), all linked
+    from the context, plus the edges between them. Returns the context ARN."""
+    ctx = lc._create_raw("context", name=name, type="Workflow")
+    for i in range(n):
+        data = lc._create_raw("artifact", source_uri=f"s3://{name}/data{i}", type="DataSet")
+        step = lc._create_raw("action", name=f"{name}-step{i}", type="Training")
+        lc._add_association(ctx, data, "AssociatedWith")
+        lc._add_association(ctx, step, "AssociatedWith")
+        lc._add_association(data, step, "ContributedTo")
+    return ctx
+
+
+def store_is_empty(lc) -> bool:
+    return not any(lc.list(k) for k in ("contexts", "actions", "artifacts", "associations"))
+
+
+def test_delete_without_cascade_refuses_linked_entity(lc):
+    lc.create_context("c", "T")
+    lc.create_action("a", "T")
+    lc.associate("c", "a")
+    with pytest.raises(ServiceError, match="association"):
+        lc.delete("a")
+    assert lc.get("a")
+    lc.disassociate("c", "a")
+    report = lc.delete("a")
+    assert isinstance(report, CleanupReport) and [e.name for e in report.deleted_entities] == ["a"]
+    with pytest.raises(NotFoundError):
+        lc.get("a", "action")
+
+
+def test_cascade_delete_of_context_with_300_associations(any_lc):
+    lc = any_lc
+    ctx = lc._create_raw("context", name="big", type="Workflow")
+    for i in range(300):
+        member = lc._create_raw("action", name=f"m{i}", type="Step")
+        lc._add_association(ctx, member, "AssociatedWith")
+    plan = lc.delete("big", cascade=True, dry_run=True)
+    assert isinstance(plan, CleanupPlan) and len(plan.associations) == 300 and len(plan) == 301
+    assert len(lc.list("associations")) == 300  # the dry run deleted nothing
+    seen = []
+    report = lc.delete("big", cascade=True, on_progress=lambda done, total: seen.append((done, total)))
+    assert len(report.deleted_associations) == 300 and len(report.deleted_entities) == 1
+    assert seen[-1] == (301, 301) and len(seen) == 301
+    assert lc.list("associations") == [] and lc.list("contexts") == []
+    assert len(lc.list("actions")) == 300  # the members stay: only the context was deleted
+
+
+def test_cleanup_plan_keeps_shared_members(lc):
+    ctx = workflow(lc, "wf", 3)
+    other = lc._create_raw("context", name="other", type="Workflow")
+    shared = lc.resolve("wf-step0")
+    lc._add_association(other, shared, "AssociatedWith")
+    plan = lc.plan_cleanup("wf")
+    names = {e.label for e in plan.entities}
+    assert "wf-step0" not in names and {"wf", "wf-step1", "wf-step2"} <= names
+    assert len(plan.entities) == 6  # 3 data + 2 steps + the context
+    assert [e.label for e, _ in plan.kept] == ["wf-step0"] and "other" in plan.kept[0][1]
+    assert "keeps 1 shared" in repr(plan) and "keep" in plan._repr_html_()
+    report = lc.cleanup("wf")
+    assert report.ok and len(report.deleted_entities) == 6
+    assert [e.name for e in lc.list("contexts")] == ["other"]
+    assert [e.name for e in lc.list("actions")] == ["wf-step0"]
+    assert len(lc.list("associations")) == 1  # other -> wf-step0
+    assert ctx not in {a.source_arn for a in lc.list("associations")}
+
+
+def test_cleanup_dry_run_writes_nothing_and_html_is_escaped(lc):
+    lc._create_raw("context", name="c", type="<b>T</b>")
+    member = lc._create_raw("artifact", source_uri="s3://x/<script>", type="DataSet", name="m")
+    lc._add_association(lc.resolve("c"), member, "AssociatedWith")
+    plan = lc.cleanup("c", dry_run=True)
+    assert isinstance(plan, CleanupPlan) and len(plan) == 3
+    assert len(lc.list("associations")) == 1 and len(lc.list("artifacts")) == 1
+    page = plan._repr_html_()
+    assert "<b>T</b>" not in page and "&lt;b&gt;T&lt;/b&gt;" in page
+
+
+class Interrupt(Exception):
+    pass
+
+
+@pytest.mark.parametrize("fresh_client", [False, True])
+def test_interrupted_cleanup_is_finished_by_a_rerun(tmp_path, fresh_client):
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    lc = LineageClient(url, progress=False)
+    workflow(lc, "wf", 40)  # 80 members, 120 associations
+    total = len(lc.plan_cleanup("wf"))
+    assert total == 201
+
+    def stop_midway(done, total):
+        if done >= total // 2:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        lc.cleanup("wf", on_progress=stop_midway)
+    assert 0 < len(lc.list("associations")) < 120 or len(lc.list("actions")) < 40
+    rerun = LineageClient(url, progress=False) if fresh_client else lc
+    report = rerun.cleanup("wf")
+    assert report.ok, report.errors
+    assert store_is_empty(rerun)
+
+
+def test_cleanup_survives_throttling(lc):
+    workflow(lc, "wf", 167)  # 334 members, 501 associations
+    assert len(lc.list("associations")) == 501
+    lc.retry_base = 0.005  # keep the test quick; the retry loop is the same
+    local_service(lc.sagemaker).configure(throttle_rate=0.3, seed=7)
+    counter = CallCounter(lc.sagemaker)
+    report = lc.cleanup("wf")
+    local_service(lc.sagemaker).configure(throttle_rate=0.0)
+    assert counter.errors["ThrottlingException"] > 200  # a third of ~1200 calls was refused
+    assert report.ok, report.errors[:3]
+    assert len(report.deleted_associations) == 501 and len(report.deleted_entities) == 335
+    assert store_is_empty(lc)
+
+
+def test_throttling_from_url_and_progress_bar(tmp_path, capsys):
+    lc = LineageClient("memory://?throttle=0.3&seed=3", progress=True)
+    lc.retry_base = 0.005
+    ctx = lc._create_raw("context", name="c", type="T")
+    for i in range(20):
+        lc._add_association(ctx, lc._create_raw("action", name=f"a{i}", type="T"), "AssociatedWith")
+    report = lc.cleanup("c")
+    assert report.ok and len(report.deleted_entities) == 21
+    assert "cleanup c" in capsys.readouterr().err  # tqdm wrote its bar

@@ -1,0 +1,76 @@
+"""Refs: ARNs, names, artifact names and URIs, entities; ambiguity, absence, caching."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage_magics.errors import AmbiguousRefError, NotFoundError
+from lineage_magics.graph import Vertex
+
+from .conftest import CallCounter
+
+
+def test_every_kind_of_ref(lc):
+    ctx = lc.create_context("ctx_1", "T")
+    art = lc.create_artifact("s3://bucket/key.csv", "DataSet", "key-data")
+    assert lc.resolve("ctx_1") == ctx.arn
+    assert lc.resolve(ctx.arn) == ctx.arn
+    assert lc.resolve(ctx) == ctx.arn
+    assert lc.resolve(Vertex(art.arn, "Artifact")) == art.arn
+    assert lc.resolve("key-data") == art.arn
+    assert lc.resolve("s3://bucket/key.csv") == art.arn
+    assert lc.resolve("key-data", kind="artifacts") == art.arn
+    assert lc.kind_of("s3://bucket/key.csv") == "artifact"
+
+
+def test_ambiguous_name_lists_candidates(lc):
+    c = lc.create_context("same", "T")
+    a = lc.create_action("same", "T")
+    with pytest.raises(AmbiguousRefError) as err:
+        lc.resolve("same")
+    msg = str(err.value)
+    assert "context same" in msg and "action same" in msg and c.arn in msg and a.arn in msg
+    assert lc.resolve("same", kind="action") == a.arn
+
+
+def test_ambiguous_artifact_name_and_uri(lc):
+    x = lc.create_artifact("s3://b/one", "DataSet", "data")
+    y = lc.create_artifact("s3://b/two", "DataSet", "data")
+    with pytest.raises(AmbiguousRefError, match="2 entities") as err:
+        lc.resolve("data")
+    assert x.arn in str(err.value) and y.arn in str(err.value)
+    lc.create_artifact("s3://b/one", "DataSet", "data-v2", source_types={"Custom": "2"})
+    with pytest.raises(AmbiguousRefError, match="2 artifacts have source URI 's3://b/one'"):
+        lc.resolve("s3://b/one")
+
+
+def test_missing_says_what_and_suggests(lc):
+    lc.create_context("mnist-workflow", "T")
+    lc.create_artifact("s3://b/mnist-model.tar.gz", "Model", "mnist-model")
+    with pytest.raises(NotFoundError) as err:
+        lc.resolve("mnist-workflw")
+    assert "named 'mnist-workflw'" in str(err.value) and "did you mean 'mnist-workflow'" in str(err.value)
+    with pytest.raises(
+        NotFoundError, match="no artifact has source URI .*did you mean 's3://b/mnist-model.tar.gz'"
+    ):
+        lc.resolve("s3://b/mnist-model.tar")
+    with pytest.raises(NotFoundError, match="no action named 'nothing-like-it'$"):
+        lc.resolve("nothing-like-it", kind="action")
+    with pytest.raises(NotFoundError, match="ARN of a context, not of a action"):
+        lc.resolve("arn:aws:sagemaker:us-east-1:000000000000:context/x", kind="action")
+    with pytest.raises(NotFoundError, match="not a ref"):
+        lc.resolve("")
+
+
+def test_resolutions_are_cached_and_forgotten_on_delete(lc):
+    counter = CallCounter(lc.sagemaker)
+    lc.create_action("train", "T")
+    counter.reset()
+    arn = lc.resolve("train")
+    first = counter.total
+    assert first > 0
+    assert lc.resolve("train") == arn
+    assert counter.total == first  # answered from the cache
+    lc.delete("train")
+    with pytest.raises(NotFoundError):
+        lc.resolve("train")
