@@ -1,7 +1,8 @@
 """``%%lineage track ACTION``: run the cell's Python and record it as an Action with its inputs and outputs.
 
 The Action goes InProgress before the code runs, then Completed, or Failed with the error in its ``error``
-property; properties ``start_time``, ``end_time``, ``duration_seconds`` and ``code_sha256`` record the run.
+property; properties ``start_time``, ``end_time``, ``duration_seconds`` and ``code_sha256`` (of the code
+without trailing whitespace) record the run.
 Inputs are linked input -> action (ContributedTo), outputs action -> output (Produced). An input or output is a
 ref to an existing entity, a URI, or a local path (an artifact ``file:///abs/path`` with an MD5Hash source
 type). The cell runs in the user namespace like a normal cell; its exception reaches the user after recording.
@@ -119,6 +120,11 @@ def compile_cell(shell, cell: str):
     return body, tail
 
 
+def code_hash(cell: str) -> str:
+    """sha256 hex digest of the cell's code, trailing whitespace removed (IPython may add a newline)."""
+    return hashlib.sha256(cell.rstrip().encode()).hexdigest()
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -136,7 +142,7 @@ def run(m, args, cell):
 
     start = _now()
     started = time.perf_counter()
-    props = {"start_time": start, "code_sha256": hashlib.sha256((cell or "").encode()).hexdigest()}
+    props = {"start_time": start, "code_sha256": code_hash(cell or "")}
     action = client.ensure_action(args.action, args.type, status="InProgress", properties=props)
     stale = [k for k in ("error", "end_time", "duration_seconds") if k in (action.properties or {})]
     action = client.update(action, status="InProgress", properties=props, remove_properties=stale or None)

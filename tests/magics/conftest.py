@@ -97,3 +97,8 @@ def formatted(shell: InteractiveShell, obj) -> dict:
 def pairs(client) -> set[tuple[str, str, str]]:
     """Every association in the store as (source label, destination label, type)."""
     return {(a.source_label, a.destination_label, a.type) for a in client.list("associations")}
+
+
+def arn_pairs(client) -> set[tuple[str, str, str]]:
+    """Every association in the store as (source ARN, destination ARN, type)."""
+    return {(a.source_arn, a.destination_arn, a.type) for a in client.list("associations")}

@@ -18,6 +18,7 @@ from ..registry import Verb
 from ..results import Message
 
 KINDS = ("context", "action", "artifact", "experiment", "trial", "trial-component")
+SOURCE_ID_TYPES = ("MD5Hash", "S3ETag", "S3Version", "Custom")
 _TC_STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
 
 DETAILS = """fields by kind (k=v pairs are properties; for a trial component, parameters):
@@ -35,6 +36,14 @@ def build(p) -> None:
     p.add_argument("--description", metavar="D", help="description (contexts, actions, experiments)")
     p.add_argument(
         "--tag", dest="tags", action="append", default=[], metavar="K=V", help="a tag (repeatable)"
+    )
+    p.add_argument(
+        "--source-type",
+        dest="source_types",
+        action="append",
+        default=[],
+        metavar="ID_TYPE=VALUE",
+        help="an artifact source type, e.g. Custom=1700000000 or MD5Hash=... (repeatable)",
     )
     p.add_argument("--experiment", metavar="E", help="the experiment of a trial")
     p.add_argument("--context", metavar="C", help="also link context C -> the new entity (AssociatedWith)")
@@ -56,6 +65,19 @@ def _tags(pairs: list[str]) -> dict[str, str] | None:
         raise _usage(exc.detail) from None
 
 
+def _source_types(pairs: list[str]) -> list[dict] | None:
+    out = []
+    for pair in pairs:
+        id_type, sep, value = pair.partition("=")
+        known = {t.lower(): t for t in SOURCE_ID_TYPES}
+        if not sep or id_type.lower() not in known:
+            raise _usage(
+                f"--source-type takes ID_TYPE=VALUE with ID_TYPE one of {', '.join(SOURCE_ID_TYPES)}"
+            )
+        out.append({"SourceIdType": known[id_type.lower()], "Value": value})
+    return out or None
+
+
 def _lineage_entity(m, args, kind: str, tags):
     try:
         decl = parse_declaration(kind, args.fields, 0)
@@ -65,6 +87,7 @@ def _lineage_entity(m, args, kind: str, tags):
         raise _usage("--experiment applies to trials")
     if args.description and kind == "artifact":
         raise _usage("artifacts have no description; use a property")
+    source_types = _source_types(args.source_types)
     if args.dry_run:
         return None, decl
     client = m.client
@@ -87,7 +110,7 @@ def _lineage_entity(m, args, kind: str, tags):
         )
     else:
         make = client.ensure_artifact if args.exist_ok else client.create_artifact
-        entity = make(decl.uri, decl.type, decl.name, properties=props, tags=tags)
+        entity = make(decl.uri, decl.type, decl.name, source_types=source_types, properties=props, tags=tags)
     return entity, decl
 
 
@@ -140,6 +163,8 @@ def run(m, args, cell):
             f"unknown kind {args.kind!r}{did_you_mean(args.kind, KINDS)}; use one of {', '.join(KINDS)}"
         )
     tags = _tags(args.tags)
+    if args.source_types and kind != "artifact":
+        raise _usage("--source-type applies to artifacts")
     if kind in ("context", "action", "artifact"):
         entity, decl = _lineage_entity(m, args, kind, tags)
         name = decl.name

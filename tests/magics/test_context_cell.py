@@ -1,0 +1,189 @@
+"""%%lineage context: the DSL applied to the store: forms, re-runs, edits, --prune, --dry-run, -o, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from lineage_magics.errors import LineageError
+
+from .conftest import MNIST_CELL, client_of, formatted, ok, pairs, run
+
+
+def store(client):
+    """A comparable picture of the store: entities with their fields, and every association."""
+    entities = set()
+    for kind in ("contexts", "actions", "artifacts"):
+        for e in client.list(kind):
+            entities.add(
+                (e.kind, e.name, e.type, e.source_uri, e.status, tuple(sorted(e.properties.items())))
+            )
+    return entities, pairs(client)
+
+
+def test_design_example_builds_the_graph(mnist):
+    client = client_of(mnist)
+    ctx = client.get("mnist-workflow")
+    assert (ctx.type, ctx.source_uri, ctx.properties) == ("MLWorkflow", "1700000000", {"example": "true"})
+    action = client.get("model-build-step")
+    assert (action.type, action.status, action.properties) == (
+        "ModelBuild",
+        "Completed",
+        {"Example": "Metadata"},
+    )
+    assert client.get("s3://bucket/model.tar.gz").name == "mnist-model"
+    assert pairs(client) == {
+        ("mnist-workflow", "mnist-test-images", "AssociatedWith"),
+        ("mnist-workflow", "mnist-test-labels", "AssociatedWith"),
+        ("mnist-workflow", "model-build-step", "AssociatedWith"),
+        ("mnist-workflow", "mnist-model", "AssociatedWith"),
+        ("mnist-test-images", "model-build-step", "ContributedTo"),
+        ("mnist-test-labels", "model-build-step", "ContributedTo"),
+        ("model-build-step", "mnist-model", "Produced"),
+    }
+    applied = mnist.user_ns["applied"]
+    assert applied.changed and len(applied.created) == 5
+
+
+def test_shown_result_is_summary_and_graph(ip):
+    cell = MNIST_CELL.replace(" -o applied", "")
+    view = ip.run_cell_magic("lineage", cell.splitlines()[0][len("%%lineage ") :], cell.split("\n", 1)[1])
+    assert view.summary == "context mnist-workflow changed: 5 created, 7 linked"
+    assert {v.name for v in view.graph.vertices} == {
+        "mnist-workflow",
+        "mnist-test-images",
+        "mnist-test-labels",
+        "model-build-step",
+        "mnist-model",
+    }
+    bundle = formatted(ip, view)
+    assert bundle["text/plain"].startswith("context mnist-workflow changed: 5 created, 7 linked\n")
+    assert (
+        bundle["text/html"].startswith("<p>context mnist-workflow changed") and "<svg" in bundle["text/html"]
+    )
+    out = ok(ip, cell)
+    assert out.stdout.startswith("Out") and "context mnist-workflow: unchanged" in out.stdout
+
+
+def test_rerun_changes_nothing(mnist):
+    before = store(client_of(mnist))
+    ok(mnist, MNIST_CELL)
+    result = mnist.user_ns["applied"]
+    assert not result.changed
+    assert store(client_of(mnist)) == before
+
+
+def test_edit_adds_and_updates(mnist):
+    edited = (
+        MNIST_CELL.replace("Example=Metadata", "Example=Changed owner=ann")
+        .replace("property example=true", "property example=false")
+        .replace(
+            "model-build-step -> mnist-model Produced",
+            "model-build-step -> mnist-model Produced\n"
+            "artifact mnist-report Report s3://bucket/report.html\n"
+            "mnist-model -> mnist-report",
+        )
+    )
+    ok(mnist, edited)
+    result = mnist.user_ns["applied"]
+    assert result.changed and result.created == ["artifact mnist-report"]
+    assert set(result.updated) == {"action model-build-step", "context mnist-workflow"}
+    client = client_of(mnist)
+    assert client.get("model-build-step").properties == {"Example": "Changed", "owner": "ann"}
+    assert client.get("mnist-workflow").properties["example"] == "false"
+    assert ("mnist-model", "mnist-report", "DerivedFrom") in pairs(client)
+    assert ("mnist-workflow", "mnist-report", "AssociatedWith") in pairs(client)
+
+
+def test_prune_removes_undeclared_links_not_entities(mnist):
+    smaller = "\n".join(line for line in MNIST_CELL.splitlines() if "mnist-test-labels" not in line).replace(
+        "-o applied", "--prune -o applied"
+    )
+    ok(mnist, smaller)
+    client = client_of(mnist)
+    assert not any("mnist-test-labels" in (a, b) for a, b, _ in pairs(client))
+    assert client.get("mnist-test-labels").name == "mnist-test-labels"  # the entity stays
+    assert len(mnist.user_ns["applied"].unlinked) == 2
+    without_prune = MNIST_CELL.replace("artifact mnist-test-labels", "# artifact mnist-test-labels")
+    without_prune = without_prune.replace("mnist-test-labels -> model-build-step", "")
+    ok(mnist, MNIST_CELL)  # put them back
+    ok(mnist, without_prune)
+    assert ("mnist-workflow", "mnist-test-labels", "AssociatedWith") in pairs(client)
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing(ip):
+    out = ok(ip, MNIST_CELL.replace("-o applied", "--dry-run"))
+    assert "would create context mnist-workflow" in out.stdout
+    assert "would link" in out.stdout
+    client = client_of(ip)
+    assert len(client.list("contexts")) == 0 and len(client.list("associations")) == 0
+    ok(ip, MNIST_CELL.replace("-o applied", "--dry-run -o plan"))
+    assert ip.user_ns["plan"].dry_run and ip.user_ns["plan"].changed
+
+
+def test_nested_context_and_chain_with_type_and_refs(mnist):
+    ok(
+        mnist,
+        "%%lineage context outer --type Project -o r\n"
+        "context inner_ctx Team uri=https://team k=v\n"
+        "action evaluate Evaluation uri=s3://code status=InProgress\n"
+        "mnist-model -> evaluate -> s3://bucket/model.tar.gz associatedwith\n"
+        "inner_ctx -> evaluate\n",
+    )
+    client = client_of(mnist)
+    inner = client.get("inner_ctx")
+    assert (inner.kind, inner.type, inner.source_uri, inner.properties) == (
+        "context",
+        "Team",
+        "https://team",
+        {"k": "v"},
+    )
+    assert client.get("evaluate").status == "InProgress"
+    got = pairs(client)
+    assert ("mnist-model", "evaluate", "AssociatedWith") in got
+    assert ("evaluate", "mnist-model", "AssociatedWith") in got
+    assert ("inner_ctx", "evaluate", "AssociatedWith") in got
+    assert ("outer", "inner_ctx", "AssociatedWith") in got
+
+
+def test_quoting_and_comments_reach_the_store(ip):
+    ok(
+        ip,
+        "%%lineage context quoted -o r\n"
+        "artifact data 'Raw Data' \"s3://b/with space#x\" note='a # b'  # trailing comment\n"
+        "   # indented comment\n"
+        "\n"
+        "action step T 'title=Step One'\n"
+        "data->step\n",
+    )
+    client = client_of(ip)
+    data = client.get("s3://b/with space#x")
+    assert (data.type, data.properties) == ("Raw Data", {"note": "a # b"})
+    assert client.get("step").properties == {"title": "Step One"}
+    assert ("data", "step", "ContributedTo") in pairs(client)
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "words"),
+    [
+        ("artifact a T s3://a\nartefact b T s3://b", 3, "unknown declaration 'artefact'"),
+        ("action a T\naction a T", 3, "already declared on line 2"),
+        ("\n\na -> b Sideways", 4, "unknown association type 'Sideways'"),
+        ("action bad_name T", 2, "breaks SageMaker's rule"),
+        ("action a T status=Maybe", 2, "unknown action status"),
+        ("action a T\na -> nowhere-at-all", 3, "'nowhere-at-all' is neither declared"),
+    ],
+)
+def test_errors_name_the_line_and_write_nothing(ip, body, line, words):
+    out = run(ip, f"%%lineage context wf\n{body}\n")
+    assert isinstance(out.error, LineageError)
+    message = str(out.error)
+    assert message.startswith(f"line {line}: ") and words in message
+    assert "\n" not in message
+    assert "Traceback" not in out.stdout + out.stderr
+    assert len(client_of(ip).list("contexts")) == 0
+    assert len(client_of(ip).list("actions")) == 0
+
+
+def test_bad_context_name_names_line_one(ip):
+    out = run(ip, "%%lineage context bad.name\naction a T\n")
+    assert str(out.error).startswith("line 1: context name 'bad.name'")

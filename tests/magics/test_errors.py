@@ -1,0 +1,139 @@
+"""Errors: one line by default (usage, lookup, service, botocore with hints), full traceback on request."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, NoRegionError
+from IPython.core.error import UsageError
+
+from lineage_magics.connect import local_service
+from lineage_magics.errors import LineageError, ServiceError
+from lineage_magics.magics.aws_errors import map_error
+
+from .conftest import client_of, ok, run
+
+
+@pytest.fixture
+def no_aws(monkeypatch, tmp_path):
+    """An environment with no AWS credentials, region or metadata service."""
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("AWS_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+def one_line(out, name: str = "LineageError") -> str:
+    """The error line the shell printed; asserts it is the only output and has no traceback."""
+    text = (out.stdout + out.stderr).strip()
+    assert "Traceback" not in text and "\n" not in text, text
+    assert text.startswith(f"{name}: "), text
+    return text
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "%lineage show nothing-here",
+        "%lineage trace nothing-here",
+        "%lineage link nothing-a nothing-b",
+        "%lineage delete nothing-here",
+        "%lineage cleanup nothing-here",
+        "%lineage impact nothing-here",
+        "%%lineage context wf\nartifact a T u\na -> nothing-here\n",
+    ],
+)
+def test_lookup_errors_are_one_line(ip, cell):
+    out = run(ip, cell)
+    assert isinstance(out.error, LineageError)
+    assert "nothing-here" in one_line(out, type(out.error).__name__) or "nothing-a" in out.stdout
+
+
+def test_dsl_error_prints_one_line_with_the_line_number(ip):
+    out = run(ip, "%%lineage context wf\naction a T\nartefact b T u\n")
+    assert one_line(out, "LineageSyntaxError").startswith("LineageSyntaxError: line 3: unknown declaration")
+
+
+def test_usage_error_is_one_line_on_stderr(ip):
+    out = run(ip, "%lineage trace x --depth none")
+    assert isinstance(out.error, UsageError)
+    assert out.stdout == "" and out.stderr.strip().count("\n") == 0
+
+
+def test_service_limit_error_is_one_line(ip):
+    local_service(client_of(ip).sagemaker).configure(limits={"contexts": 1})
+    ok(ip, "%lineage create context first T")
+    out = run(ip, "%lineage create context second T")
+    assert isinstance(out.error, ServiceError) and out.error.code == "ResourceLimitExceeded"
+    one_line(out, "ServiceError")
+
+
+def test_short_errors_false_shows_the_traceback(ip):
+    ok(ip, "%config LineageMagics.short_errors = False")
+    out = run(ip, "%lineage show nothing-here")
+    assert isinstance(out.error, LineageError)
+    assert "Traceback" in out.stdout and out.stdout.count("\n") > 5
+    ok(ip, "%config LineageMagics.short_errors = True")
+    one_line(run(ip, "%lineage show nothing-here"), type(out.error).__name__)
+
+
+def test_no_region_is_a_hint(ip, no_aws):
+    out = run(ip, "%lineage use sagemaker://")
+    assert "no AWS region" in one_line(out)
+
+
+def test_no_credentials_is_a_hint(ip, no_aws):
+    ok(ip, "%lineage use sagemaker://us-east-1")
+    out = run(ip, "%lineage list contexts")
+    assert "no AWS credentials" in one_line(out)
+
+
+@pytest.mark.slow
+def test_unreachable_endpoint_is_a_hint(ip, no_aws):
+    ok(ip, "%lineage use http://127.0.0.1:9")
+    out = run(ip, "%lineage list contexts")
+    assert "127.0.0.1:9" in one_line(out)
+
+
+def _client_error(code: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "nope"}}, "ListContexts")
+
+
+@pytest.mark.parametrize(
+    ("exc", "words"),
+    [
+        (_client_error("AccessDeniedException"), "access denied"),
+        (_client_error("ThrottlingException"), "throttled"),
+        (_client_error("ExpiredTokenException"), "expired"),
+        (_client_error("ValidationException"), "ListContexts: ValidationException: nope"),
+        (
+            ServiceError("ListContexts failed (AccessDeniedException): nope", "AccessDeniedException"),
+            "access denied",
+        ),
+        (ServiceError("ListContexts failed (ThrottlingException): x", "ThrottlingException"), "throttled"),
+        (NoCredentialsError(), "no AWS credentials"),
+        (NoRegionError(), "no AWS region"),
+        (EndpointConnectionError(endpoint_url="http://h:1"), "endpoint unreachable"),
+    ],
+)
+def test_botocore_errors_map_to_hints(exc, words):
+    mapped = map_error(exc)
+    assert isinstance(mapped, LineageError) and words in str(mapped)
+    assert mapped._render_traceback_()[0].count("\n") == 0
+
+
+def test_other_errors_are_not_mapped():
+    assert map_error(ValueError("x")) is None
+    assert map_error(ServiceError("plain", "ValidationException")) is None
+    assert map_error(LineageError("x")) is None
+
+
+def test_track_user_error_is_not_mapped(ip):
+    out = run(
+        ip,
+        "%%lineage track boto-fail\nfrom botocore.exceptions import NoRegionError\nraise NoRegionError()\n",
+    )
+    assert type(out.error).__name__ == "NoRegionError"
