@@ -35,13 +35,22 @@ class RenderError(LineageError):
 
 # -- escaping ----------------------------------------------------------------------
 def _h(text: str) -> str:
-    """Text for an HTML-like label (text already made visible)."""
-    return html.escape(text, quote=True)
+    """Text for an HTML-like label (text already made visible); ``dot`` still reads ``\\N`` there."""
+    return html.escape(text, quote=True).replace("\\", "\\\\")
 
 
 def _plain(lines: list[str]) -> str:
-    """A DOT escString of lines (for tooltips and plain labels): backslashes doubled, ``\\n`` between."""
-    return graphviz.nohtml("\\n".join(line.replace("\\", "\\\\") for line in lines))
+    """A DOT escString label of lines: backslashes doubled, ``&`` as ``&amp;``, ``\\n`` between lines."""
+    return graphviz.nohtml("\\n".join(line.replace("\\", "\\\\").replace("&", "&amp;") for line in lines))
+
+
+def _tip(lines: list[str]) -> str:
+    """A tooltip of lines. Graphviz 2.43 unescapes tooltips twice (a doubled ``\\N`` still becomes the
+    node name), so each backslash is doubled and followed by a zero-width space, which no pass reads
+    as an escape: the reader sees one backslash."""
+    return graphviz.nohtml(
+        "\\n".join(line.replace("\\", "\\\\\u200b").replace("&", "&amp;") for line in lines)
+    )
 
 
 # -- labels ------------------------------------------------------------------------
@@ -153,7 +162,7 @@ def to_dot(
                 color=style.KINDS["Context"].border,
                 fontcolor=style.INK,
                 bgcolor="#fff8ee",
-                tooltip=_plain([f"context {style.display_name(ctx)}", style.visible(ctx.arn)]),
+                tooltip=_tip([f"context {style.display_name(ctx)}", style.visible(ctx.arn)]),
             )
             for v in vs:
                 _node(sub, view, v)
@@ -169,7 +178,7 @@ def to_dot(
         src, dst = graph.vertex(e.source), graph.vertex(e.destination)
         if e.type:
             attrs["label"] = _plain([style.shorten(style.visible(e.type), 30)])
-        attrs["tooltip"] = _plain(
+        attrs["tooltip"] = _tip(
             [f"{style.display_name(src)} → {style.visible(e.type) or 'linked'} → {style.display_name(dst)}"]
         )
         dot.edge(view.ids[e.source], view.ids[e.destination], **attrs)
@@ -188,7 +197,7 @@ def _node(dot: graphviz.Digraph, view: View, v: Vertex) -> None:
         "fillcolor": kind.fill,
         "fontcolor": kind.font,
         "color": kind.border,
-        "tooltip": _plain(style.tooltip_lines(v)),
+        "tooltip": _tip(style.tooltip_lines(v)),
         "class": f"lineage-{kind.css}",
     }
     if v.arn == view.start:
@@ -208,7 +217,7 @@ def _more(dot: graphviz.Digraph, view: View, m: More) -> None:
         color="#8d99a8",
         fontcolor=style.MUTED,
         fontsize="10",
-        tooltip=_plain(
+        tooltip=_tip(
             [
                 f"{m.count} more vertices {where} {style.display_name(anchor)}",
                 "raise max_vertices to draw them",

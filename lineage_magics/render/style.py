@@ -126,14 +126,17 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
 
 
-def uri_tail(uri: str | None, min_chars: int = 16) -> str:
-    """The last path segments of a URI, enough to reach ``min_chars`` (``models/27/model.tar.gz``)."""
+def uri_tail(uri: str | None, min_chars: int = 16, max_chars: int = 32) -> str:
+    """The last path segments of a URI: enough for ``min_chars``, within ``max_chars`` (``features/27``)."""
     if not uri:
         return ""
     parts = [p for p in uri.rstrip("/").split("/") if p]
     tail = parts.pop() if parts else uri
     while parts and len(tail) < min_chars and not parts[-1].endswith(":"):
-        tail = f"{parts.pop()}/{tail}"
+        longer = f"{parts.pop()}/{tail}"
+        if len(longer) > max_chars:
+            break
+        tail = longer
     return tail
 
 
@@ -144,8 +147,7 @@ def display_name(vertex: Vertex) -> str:
 
 def type_line(vertex: Vertex) -> str:
     """``TestData · Artifact`` (the entity type, then the lineage type)."""
-    kind = KINDS.get(vertex.lineage_type)
-    lineage = vertex.lineage_type if kind else (visible(vertex.lineage_type) or "unknown")
+    lineage = visible(vertex.lineage_type) or "unknown"
     return f"{visible(vertex.type)} · {lineage}" if vertex.type else lineage
 
 
