@@ -39,10 +39,10 @@ class LineageMagics(Magics, Configurable):
     )
     progress = Bool(True, help="Show progress bars for long deletes, clean-ups and copies.").tag(config=True)
 
-    def __init__(self, shell=None, **kwargs: Any) -> None:
-        super().__init__(shell=shell, **kwargs)
-        self._client = None
-        self._user_exception: BaseException | None = None
+    _client = (
+        None  # the LineageClient, built on first use (class default: observers may fire during __init__)
+    )
+    _user_exception: BaseException | None = None
 
     # -- settings ----------------------------------------------------------
     @validate("url")

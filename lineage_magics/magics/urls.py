@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 DEFAULT_URL = "sqlite:///~/.lineage_magics/lineage.db"
 ENV_VAR = "LINEAGE_MAGICS_URL"
@@ -30,7 +30,7 @@ def check_url(url: str) -> str:
         parts = urlsplit(url)
         if parts.hostname and not _REGION.fullmatch(parts.hostname):
             raise ValueError(f"{parts.hostname!r} in {url!r} is not an AWS region (like us-east-1)")
-        unknown = set(parse_qs(parts.query)) - {"profile"}
+        unknown = set(parse_qs(parts.query, keep_blank_values=True)) - {"profile"}
         if unknown:
             raise ValueError(f"sagemaker:// takes only ?profile=NAME, not {', '.join(sorted(unknown))}")
     if scheme in ("http", "https"):
@@ -45,19 +45,16 @@ def check_url(url: str) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL without credentials: no user:password in http URLs, only ``profile`` kept for SageMaker."""
+    """The URL without credentials: no user:password, and of the query only ``region`` and ``profile``."""
     parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and (parts.username or parts.password):
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
-    if parts.scheme in ("http", "https"):
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    if parts.scheme == "sagemaker":
-        profile = parse_qs(parts.query).get("profile")
-        query = f"profile={profile[0]}" if profile else ""
-        return urlunsplit((parts.scheme, parts.netloc, "", query, ""))
-    return url
+    if parts.scheme not in ("http", "https", "sagemaker"):
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    kept = [(k, v[0]) for k, v in parse_qs(parts.query).items() if k in ("region", "profile")]
+    query = "&".join(f"{k}={v}" for k, v in kept)
+    path = parts.path if parts.scheme != "sagemaker" else ""
+    return f"{parts.scheme}://{netloc}{path}" + (f"?{query}" if query else "")
 
 
 def backend_kind(url: str) -> str:

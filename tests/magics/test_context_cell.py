@@ -187,3 +187,18 @@ def test_errors_name_the_line_and_write_nothing(ip, body, line, words):
 def test_bad_context_name_names_line_one(ip):
     out = run(ip, "%%lineage context bad.name\naction a T\n")
     assert str(out.error).startswith("line 1: context name 'bad.name'")
+
+
+def test_first_line_expands_variables_the_body_does_not(ip):
+    ip.user_ns["flow"] = "expanded-flow"
+    ip.user_ns["kinds"] = ["MLWorkflow"]
+    ok(ip, "%%lineage context $flow --type {kinds[0]} -o r\naction a T\n")
+    assert client_of(ip).get("expanded-flow").type == "MLWorkflow"
+    out = run(ip, "%%lineage context $flow\naction $flow T\n")
+    assert "'$flow' breaks SageMaker's rule" in str(out.error)
+
+
+def test_trailing_semicolon_silences_the_cell(ip):
+    out = ok(ip, "%%lineage context quiet\naction a T;\n")
+    assert out.value is None and out.stdout == ""
+    assert client_of(ip).get("a").type == "T"

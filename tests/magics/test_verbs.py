@@ -51,11 +51,19 @@ def test_status_reports_backend_and_counts(mnist):
     assert mnist.user_ns["st"].counts["contexts"] == (1, 500)
 
 
+def test_progress_setting_keeps_the_store(mnist):
+    ok(mnist, "%config LineageMagics.progress = True")
+    assert client_of(mnist).progress is True
+    assert [e.name for e in line(mnist, "list contexts")] == ["mnist-workflow"]
+
+
 def test_status_never_shows_credentials():
     from lineage_magics.magics.urls import redact
 
     assert redact("http://ann:s3cret@127.0.0.1:8700/x?token=abc") == "http://127.0.0.1:8700/x"
+    assert redact("https://h:1?region=eu-west-1&key=k") == "https://h:1?region=eu-west-1"
     assert redact("sagemaker://us-east-1?profile=ml&secret=1") == "sagemaker://us-east-1?profile=ml"
+    assert redact("sagemaker://") == "sagemaker://"
     assert redact("sqlite:///~/x.db") == "sqlite:///~/x.db"
 
 

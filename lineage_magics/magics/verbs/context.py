@@ -60,8 +60,11 @@ def summary(result, dry_run: bool) -> str:
 
 
 def run(m, args, cell):
+    cell = cell or ""
+    if cell.rstrip().endswith(";"):  # the trailing ';' that silences the output is not part of the DSL
+        cell = cell.rstrip()[:-1]
     spec = parse_cell(
-        cell or "",
+        cell,
         args.name,
         context_type=args.type,
         source_uri=args.source_uri,

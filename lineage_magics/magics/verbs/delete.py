@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..parsing import add_var_option
 from ..registry import Verb
-from ..results import Message
 
 
 def build_delete(p) -> None:
@@ -15,14 +14,7 @@ def build_delete(p) -> None:
 
 
 def run_delete(m, args, cell):
-    client = m.client
-    if args.dry_run:
-        return m.deliver(args, client.delete(args.ref, cascade=args.cascade, dry_run=True))
-    entity = client.get(args.ref)
-    result = client.delete(entity, cascade=args.cascade)
-    label = entity.name or entity.source_uri or entity.arn
-    shown = Message(f"deleted {entity.kind} {label}") if result is None else result
-    return m.deliver(args, shown, value=result)
+    return m.deliver(args, m.client.delete(args.ref, cascade=args.cascade, dry_run=args.dry_run))
 
 
 def build_cleanup(p) -> None:

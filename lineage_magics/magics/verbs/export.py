@@ -40,7 +40,13 @@ def export_text(graph, format: str) -> str:
 
 
 def _png(graph) -> bytes:
-    return graph.to_dot().pipe(format="png")
+    """PNG bytes of the graph, drawn by ``LineageGraph.render`` into a temporary file."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = graph.render(os.path.join(tmp, "lineage.png"), format="png")
+        with open(path, "rb") as f:
+            return f.read()
 
 
 def run(m, args, cell):
@@ -54,9 +60,9 @@ def run(m, args, cell):
     if args.out:
         path = os.path.expanduser(args.out)
         if format == "png":
-            data = _png(graph)
-            with open(path, "wb") as f:
-                f.write(data)
+            path = graph.render(path, format="png")
+            with open(path, "rb") as f:
+                data = f.read()
         else:
             data = export_text(graph, format)
             with open(path, "w", encoding="utf-8") as f:

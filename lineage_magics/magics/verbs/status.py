@@ -26,9 +26,11 @@ def run(m, args, cell):
     url = m.current_url
     facts = [("backend", backend_kind(url)), ("url", redact(url))]
     region = getattr(getattr(client.sagemaker, "meta", None), "region_name", None)
-    if url.startswith("sagemaker://"):
+    if not url.startswith(("memory:", "sqlite:")):
         facts.append(("region", region or "not set"))
-        facts.append(("profile", profile_of(url) or "default credential chain"))
+        profile = profile_of(url)
+        if profile or url.startswith("sagemaker:"):
+            facts.append(("profile", profile or "default credential chain"))
     facts.append(("account", _account(client)))
     report = StatusReport(facts, client.counts())
     return m.deliver(args, report)
