@@ -1,0 +1,300 @@
+"""lineage-magics benchmarks side by side with the peers: one command, one table.
+
+    .venv/bin/python benchmarks/run.py --n 100000      # the full run (several minutes)
+    .venv/bin/python benchmarks/run.py --n 2000        # a smoke run
+    .venv/bin/python benchmarks/run.py --n 300 --skip-peers --out /tmp/r.md   # what CI runs
+
+Builds the graph of peers.md §9 at scale N in each system (ours, ML Metadata, plain sqlite3), runs
+every row in fresh subprocesses (so each reports its own peak RSS), prints the table and writes it
+with the machine, versions and date to benchmarks/RESULTS.md (or --out). See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from graphgen import make_graph  # noqa: E402
+from harness import WorkerError, mlmd_available, run_worker  # noqa: E402
+from report import Cell, Row, check, document, environment, fmt_time, skipped  # noqa: E402
+
+SYSTEMS = ("ours", "peer_mlmd", "peer_sqlite")
+
+
+class TraceSpec(NamedTuple):
+    name: str
+    start: int  # artifact index
+    direction: str
+    hops: int
+    repeat: int
+    limit_s: float
+    target: str
+
+
+class Bench:
+    """Runs the rows for one N; keeps the database paths and which peers are available."""
+
+    def __init__(self, n: int, workdir: Path, peers: bool):
+        self.n = n
+        self.workdir = workdir
+        self.graph = make_graph(n)
+        self.peers = {"peer_sqlite": peers, "peer_mlmd": peers and mlmd_available()}
+        self.notes: list[str] = []
+        self.db = {s: str(workdir / f"{s}.db") for s in SYSTEMS}
+        self.rows: list[Row] = []
+
+    # -- running workers -------------------------------------------------------------------------
+    def run(self, system: str, op: str, timeout: float = 1800, **args) -> dict | str:
+        """A worker's report, or a one-line reason it has none (skipped peer, error, timeout)."""
+        if system != "ours" and not self.peers.get(system, True):
+            return "not installed" if system == "peer_mlmd" and self.peers["peer_sqlite"] else "skipped"
+        args = {"op": op, "n": self.n, "db": self.db.get(system, ""), **args}
+        try:
+            return run_worker(system, args, timeout=timeout)
+        except WorkerError as exc:
+            self.notes.append(str(exc))
+            return "failed (see notes)"
+
+    def cell(self, report: dict | str, note=None) -> Cell:
+        """A Cell from a worker report: its median time, a note built by note(result), its peak RSS."""
+        if isinstance(report, str):
+            return skipped(report)
+        text = note(report["result"]) if note else ""
+        return Cell(seconds=report["median_s"], note=text, rss_mb=report.get("maxrss_mb"))
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+        print(f"  {row.name}: ours {row.ours.render()}  [{row.met}]", file=sys.stderr, flush=True)
+
+    # -- rows --------------------------------------------------------------------------------------
+    def bulk_load(self) -> None:
+        for path in self.db.values():
+            for suffix in ("", "-wal", "-shm"):
+                Path(path + suffix).unlink(missing_ok=True)
+        rows = self.graph.row_count
+        cells = {s: self.cell(self.run(s, "load"), lambda r: f"{rows / 1000:.0f}k rows") for s in SYSTEMS}
+        row = Row(
+            name=f"Bulk load ({self.n:,} A + {self.n:,} E + {self.graph.edge_count:,} assoc = {rows:,} rows)",
+            ours=cells["ours"],
+            mlmd=cells["peer_mlmd"],
+            floor=cells["peer_sqlite"],
+            target="< 5 s, ≥ 10× MLMD",
+        )
+        row.met = check(row, 5.0, 10, None)
+        self.add(row)
+
+    def trace_rows(self) -> None:
+        g = self.graph
+        specs = [
+            TraceSpec("Trace 5 hops upstream (last artifact)", g.last_artifact, "up", 5, 50, 2e-3, "< 2 ms"),
+            TraceSpec(
+                "Trace 5 hops both ways (middle artifact)", g.middle_artifact, "both", 5, 50, 2e-3, "< 2 ms"
+            ),
+            TraceSpec(
+                "Trace 20 hops upstream, names + types", g.last_artifact, "up", 20, 20, 10e-3, "< 10 ms"
+            ),
+            TraceSpec("Full upstream closure (100 hops)", g.last_artifact, "up", 100, 3, 1.5, "< 1.5 s"),
+        ]
+
+        def api_note(r):
+            calls = r["calls"]
+            describes = sum(c for op, c in calls.items() if op.startswith("Describe"))
+            return (
+                f"{r['vertices']:,} v; cold {fmt_time(r['cold_s'])} with {calls.get('QueryLineage', 0):,} "
+                f"QueryLineage + {describes:,} Describe"
+            )
+
+        for name, start, direction, hops, repeat, limit, target in specs:
+            api_repeat, api_timeout = (1, 900) if hops > 20 else (5, 600)
+            args = {"start": start, "direction": direction, "hops": hops}
+            counts = lambda r: f"{r['vertices']:,} v"  # noqa: E731
+            ours = self.cell(self.run("ours", "trace", repeat=repeat, **args), counts)
+            api_report = self.run("ours", "trace_api", repeat=api_repeat, timeout=api_timeout, **args)
+            api = self.cell(api_report, api_note)
+            row = Row(
+                name=name,
+                ours=ours,
+                api=api,
+                mlmd=self.cell(self.run("peer_mlmd", "trace", repeat=repeat, **args), counts),
+                floor=self.cell(self.run("peer_sqlite", "trace", repeat=repeat, **args), counts),
+                target=f"{target}, ≥ 5× MLMD, ≤ 3× floor",
+            )
+            row.met = check(row, limit, 5, 3)
+            self.add(row)
+
+    def page_limit(self) -> None:
+        """A trace past QueryLineage's 50-vertex page within depth 10: ours vs the SDK vs a naive walk."""
+        args = {"start": self.graph.last_artifact, "direction": "up", "hops": 10}
+        ours = self.run("ours", "page_limit", **args)
+        sdk = self.run("peer_sdk", "lineage_query", db=self.db["ours"], **args)
+        naive = self.run("peer_sdk", "naive_walk", db=self.db["ours"], **args)
+        if isinstance(ours, str):
+            self.add(Row(name="Trace across the QueryLineage page limit (depth 10 up)", ours=skipped(ours)))
+            return
+        r = ours["result"]
+        v, calls = r["vertices"], r["calls"]
+        ql, describes = (
+            calls.get("QueryLineage", 0),
+            sum(c for op, c in calls.items() if op.startswith("Describe")),
+        )
+        cell = Cell(
+            seconds=ours["median_s"],
+            note=f"{v:,} v, {ql} QueryLineage + {describes} Describe = {sum(calls.values())} calls",
+            rss_mb=ours.get("maxrss_mb"),
+        )
+        other = []
+        if isinstance(sdk, dict):
+            s = sdk["result"]
+            other.append(
+                f"SDK LineageQuery: {fmt_time(sdk['median_s'])}, {s['calls']} call, returns {s['vertices']:,} of {v:,} v"
+            )
+        else:
+            other.append(f"SDK LineageQuery: {sdk}")
+        if isinstance(naive, dict):
+            s = naive["result"]
+            other.append(
+                f"naive ListAssociations walk: {fmt_time(naive['median_s'])}, {s['calls']:,} calls, {s['vertices']:,} v"
+            )
+        else:
+            other.append(f"naive walk: {naive}")
+        need = math.ceil(v / 50)
+        row = Row(
+            name="Trace across the QueryLineage page limit (depth 10 up)",
+            ours=cell,
+            other="; ".join(other),
+            target=f"ceil(V/50) = {need} QueryLineage + ≤ 1 Describe per new artifact ({r['artifacts']})",
+        )
+        ok = ql == need and describes <= r["artifacts"]
+        row.met = "yes" if ok else f"**NO**: {ql} QueryLineage (need {need}), {describes} Describe"
+        self.add(row)
+
+    def notebook_write(self) -> None:
+        ours = self.run("ours", "write")
+        api = self.run("ours", "write_client")
+        row = Row(
+            name="One notebook write (action + artifact + 2 assoc), warm, per write",
+            ours=self.cell(ours, lambda r: "4 boto3 calls via connect()"),
+            api=self.cell(api, lambda r: "LineageClient"),
+            mlmd=self.cell(self.run("peer_mlmd", "write"), lambda r: "put_execution"),
+            floor=self.cell(self.run("peer_sqlite", "write"), lambda r: "1 txn"),
+            target="< 1 ms, faster than MLMD",
+        )
+        row.met = check(row, 1e-3, 1, None)
+        self.add(row)
+
+    def cleanup(self) -> None:
+        ours = self.run("ours", "cleanup", db=str(self.workdir / "cleanup-ours.db"), associations=1000)
+        naive = self.run(
+            "peer_sdk", "naive_cleanup", db=str(self.workdir / "cleanup-naive.db"), associations=1000
+        )
+        if isinstance(ours, str):
+            self.add(Row(name="Clean-up of a context with 1,000 associations", ours=skipped(ours)))
+            return
+        r = ours["result"]
+        cell = Cell(
+            seconds=ours["median_s"], note=f"{r['total_calls']:,} calls", rss_mb=ours.get("maxrss_mb")
+        )
+        if isinstance(naive, dict):
+            other = f"naive SDK-style delete(disassociate=True) loop: {fmt_time(naive['median_s'])}, {naive['result']['total_calls']:,} calls"
+        else:
+            other = f"naive loop: {naive}"
+        row = Row(
+            name="Clean-up of a context with 1,000 associations",
+            ours=cell,
+            mlmd=skipped("no delete API"),
+            other=other,
+            target=f"every entity and association gone ({r['deleted']:,} deletes)",
+        )
+        row.met = "yes" if r["remaining"] == 0 else f"**NO**: {r['remaining']} left"
+        self.add(row)
+
+    def render(self) -> None:
+        report = self.run("ours", "render", timeout=600, sizes=[30, 300, 3000])
+        if isinstance(report, str):
+            self.add(Row(name="Render 30 / 300 / 3,000 vertices", ours=skipped(report)))
+            return
+        for entry in report["result"]:
+            size = entry["vertices"]
+            row = Row(
+                name=f"Render {size:,} vertices ({entry.get('what', 'DOT → SVG')})",
+                ours=Cell(
+                    seconds=entry["seconds"], note=entry.get("note", ""), rss_mb=report.get("maxrss_mb")
+                ),
+                target="< 1 s" if size == 300 else ("capped, no hang" if size >= 3000 else ""),
+            )
+            if size == 300:
+                row.met = check(row, 1.0, None, None)
+            elif size >= 3000:
+                row.met = "yes" if entry.get("capped") and entry["seconds"] < 60 else "**NO**: not capped"
+            self.add(row)
+
+    def load_ext(self) -> None:
+        report = self.run("ours", "load_ext", repeat=5)
+        row = Row(
+            name="`%load_ext lineage_magics` (fresh process, IPython already up)",
+            ours=self.cell(report, lambda r: f"import {r['import_s'] * 1000:.0f} ms"),
+            target="< 0.5 s",
+        )
+        row.met = check(row, 0.5, None, None)
+        self.add(row)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="artifacts (and actions) in the graph")
+    parser.add_argument(
+        "--skip-peers", action="store_true", help="run only our rows (no MLMD, no sqlite floor)"
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where to write the table")
+    parser.add_argument("--workdir", type=Path, default=None, help="where the databases go")
+    args = parser.parse_args(argv)
+
+    if not args.skip_peers and not mlmd_available():
+        print("installing ML Metadata into benchmarks/.venv-mlmd (benchmarks/setup.sh)", file=sys.stderr)
+        subprocess.run(["bash", str(HERE / "setup.sh")], check=False)
+
+    workdir = args.workdir or HERE / ".work" / f"n{args.n}"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    bench = Bench(args.n, workdir, peers=not args.skip_peers)
+    if args.skip_peers:
+        bench.notes.append("peers skipped (--skip-peers): MLMD and the sqlite floor were not run")
+    elif not bench.peers["peer_mlmd"]:
+        bench.notes.append("ML Metadata is not installed (benchmarks/setup.sh failed): its column is empty")
+
+    print(f"lineage-magics benchmarks, N = {args.n:,} (workdir {workdir})", file=sys.stderr)
+    for step in (
+        bench.bulk_load,
+        bench.trace_rows,
+        bench.page_limit,
+        bench.notebook_write,
+        bench.cleanup,
+        bench.render,
+        bench.load_ext,
+    ):
+        step()
+
+    g = bench.graph
+    desc = (
+        f"{g.n:,} artifacts, {g.n:,} actions, {g.edge_count:,} associations (peers.md §9: action e_i consumes "
+        f"a_i and a random earlier a_j, produces a_(i+1); seed {g.seed}). Times are medians of warm repeats; "
+        "every row runs in fresh subprocesses"
+    )
+    text = document(args.n, desc, bench.rows, bench.notes, environment())
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
