@@ -55,7 +55,7 @@ def _tip(lines: list[str]) -> str:
 
 # -- labels ------------------------------------------------------------------------
 def _vertex_label(vertex: Vertex, kind: style.Kind) -> str:
-    name = _h(style.shorten(style.display_name(vertex), LABEL_CHARS))
+    name = _h(style.shorten(style.display_name(vertex), LABEL_CHARS, middle=True))
     rows = [f"<b>{name}</b>", f'<font point-size="9">{_h(style.shorten(style.type_line(vertex), 40))}</font>']
     tail = style.visible(style.uri_tail(vertex.source_uri))
     if vertex.lineage_type == "Artifact" and tail and tail != vertex.label:
@@ -69,13 +69,13 @@ def _legend(view: View, title: str | None, legend: bool) -> str | None:
     rows: list[str] = []
     if title:
         rows.append(
-            f'<tr><td colspan="20" align="left"><font point-size="14"><b>'
+            f'<tr><td align="left"><font point-size="14"><b>'
             f"{_h(style.shorten(style.visible(title), 120))}</b></font></td></tr>"
         )
     if view.caption:
         more = "; dashed “+K more” boxes stand for the rest" if view.more else ""
         rows.append(
-            f'<tr><td colspan="20" align="left"><font color="{style.INK}" point-size="12">'
+            f'<tr><td align="left"><font color="{style.INK}" point-size="12">'
             f"<b>{_h(view.caption)}</b>{_h(more)}</font></td></tr>"
         )
     if legend and view.vertices:
@@ -100,12 +100,17 @@ def _legend(view: View, title: str | None, legend: bool) -> str | None:
                 f'<td><font color="{es.color}" point-size="9">{dash} '
                 f"{_h(style.shorten(style.visible(t), 30))}</font></td>"
             )
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+        # A table of its own, so the legend cells keep their size whatever the caption's width.
+        rows.append(
+            '<tr><td align="left"><table border="0" cellborder="0" cellspacing="4" cellpadding="3"><tr>'
+            + "".join(cells)
+            + "</tr></table></td></tr>"
+        )
     if not view.vertices:
         rows.append('<tr><td align="left">empty lineage graph (no vertices)</td></tr>')
     if not rows:
         return None
-    return '<<table border="0" cellborder="0" cellspacing="4" cellpadding="3">' + "".join(rows) + "</table>>"
+    return '<<table border="0" cellborder="0" cellspacing="0" cellpadding="2">' + "".join(rows) + "</table>>"
 
 
 # -- the graph ---------------------------------------------------------------------
@@ -226,7 +231,7 @@ def _more(dot: graphviz.Digraph, view: View, m: More) -> None:
         **{"class": "lineage-more"},
     )
     ends = (m.id, view.ids[m.anchor]) if m.upstream else (view.ids[m.anchor], m.id)
-    dot.edge(*ends, style="dashed", color="#8d99a8", arrowhead="none" if m.upstream else "normal")
+    dot.edge(*ends, style="dashed", color="#8d99a8")
 
 
 def _clusters(view: View) -> dict[str, str]:

@@ -58,7 +58,7 @@ def to_mermaid(graph: LineageGraph, max_vertices: int | None = None) -> str:
         if kind not in used_kinds:
             used_kinds.append(kind)
         opening, closing = _SHAPES[kind.css]
-        text = f"{style.shorten(style.display_name(v), 40)} · {style.shorten(style.type_line(v), 40)}"
+        text = f"{style.shorten(style.display_name(v), 40, middle=True)} · {style.shorten(style.type_line(v), 40)}"
         lines.append(f"  {view.ids[v.arn]}{opening}{_label(text)}{closing}:::{kind.css}")
     for e in view.edges:
         arrow = _ARROWS[style.edge_style(e.type).style]

@@ -132,10 +132,10 @@ def mnist_workflow() -> LineageGraph:
     return with_depths(vertices, edges, ctx.arn, depth=3, name="mnist-workflow")
 
 
-def job_graph(n: int, seed: int = 0) -> LineageGraph:
+def job_graph(n: int, seed: int = 0, start: str | None = None) -> LineageGraph:
     """``n`` vertices shaped like SageMaker job lineage: raw data -> processing -> training -> model ->
     deployment -> endpoint, pipelines sharing raw data, images and endpoints (fan-in), traced from
-    the first raw data set."""
+    the vertex named ``start`` (default: the first raw data set)."""
     rng = random.Random(seed)
     vertices: list[Vertex] = []
     edges: list[Edge] = []
@@ -206,4 +206,5 @@ def job_graph(n: int, seed: int = 0) -> LineageGraph:
             )
         link(deploy, endpoints[-1], "AssociatedWith")
         j += 1
-    return with_depths(vertices, edges, vertices[0].arn, name=f"job-graph-{n}")
+    origin = next((v for v in vertices if v.name == start), vertices[0])
+    return with_depths(vertices, edges, origin.arn, name=f"job-graph-{n}")

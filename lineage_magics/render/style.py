@@ -121,9 +121,14 @@ def visible(text: object) -> str:
     return "".join(out)
 
 
-def shorten(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    return text if len(text) <= limit else text[: max(limit - 1, 1)] + "…"
+def shorten(text: str, limit: int, *, middle: bool = False) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis at the end (or in the middle)."""
+    if len(text) <= limit:
+        return text
+    if middle and limit >= 9:
+        head = (limit - 1) // 2
+        return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
+    return text[: max(limit - 1, 1)] + "…"
 
 
 def uri_tail(uri: str | None, min_chars: int = 16, max_chars: int = 32) -> str:

@@ -39,7 +39,7 @@ def test_svg_shows_hostile_names_literally():
     assert len(nodes) == len(g.vertices)
     for i, v in enumerate(g.vertices):
         shown = texts(nodes[f"n{i}"])
-        assert shown[0] == style.shorten(style.visible(v.name), 32)
+        assert shown[0] == style.shorten(style.visible(v.name), 32, middle=True)
         tip = tooltip(nodes[f"n{i}"])
         assert f"arn: {v.arn}" in tip.split("\n")
         if v.source_uri:

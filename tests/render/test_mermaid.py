@@ -94,7 +94,9 @@ def test_mnist_flowchart_is_parsed_by_mermaid(mnist, mermaid_parser):
     assert set(vertices) == set(ids.values())
     for i, v in enumerate(mnist.vertices):
         got = vertices[f"n{i}"]
-        assert decode(got["text"]) == f"{style.shorten(v.name, 40)} · {v.type} · {v.lineage_type}"
+        assert (
+            decode(got["text"]) == f"{style.shorten(v.name, 40, middle=True)} · {v.type} · {v.lineage_type}"
+        )
         assert got["classes"] == [style.kind_of(v).css]
     assert vertices["n0"]["styles"] == ["stroke:#232f3e", "stroke-width:4px"]
     assert sorted((e["start"], e["end"], e["text"]) for e in parsed["edges"]) == sorted(
@@ -115,7 +117,7 @@ def test_hostile_labels_survive_mermaid_exactly(mermaid_parser):
     parsed = mermaid_parser(text)
     got = {v["id"]: decode(v["text"]) for v in parsed["vertices"]}
     for i, v in enumerate(g.vertices):
-        assert got[f"n{i}"].startswith(style.shorten(style.visible(v.name), 40) + " · ")
+        assert got[f"n{i}"].startswith(style.shorten(style.visible(v.name), 40, middle=True) + " · ")
     texts = {decode(e["text"]) for e in parsed["edges"]}
     assert {
         "AssociatedWith",
