@@ -202,3 +202,12 @@ def test_trailing_semicolon_silences_the_cell(ip):
     out = ok(ip, "%%lineage context quiet\naction a T;\n")
     assert out.value is None and out.stdout == ""
     assert client_of(ip).get("a").type == "T"
+
+
+def test_context_options_reach_the_store(ip):
+    ok(
+        ip,
+        "%%lineage context described --type Project --source-uri s3://p --description 'a test' -o r\naction a T\n",
+    )
+    ctx = client_of(ip).get("described")
+    assert (ctx.type, ctx.source_uri, ctx.description) == ("Project", "s3://p", "a test")

@@ -123,12 +123,13 @@ def test_help_lists_every_verb_with_an_example(ip):
         assert option in doc
 
 
-def test_question_mark_shows_generated_help(ip):
-    out = ok(ip, "%lineage?")
-    text = out.stdout + "".join(o.data.get("text/plain", "") for o in out.outputs)
-    if not text:  # the pager may route through payloads
-        text = str(ip.payload_manager.read_payload())
-    assert "usage: %lineage trace" in text
+@pytest.mark.parametrize("query", ["%lineage?", "%%lineage?"])
+def test_question_mark_shows_generated_help(ip, query):
+    out = ok(ip, query)
+    for verb in VERBS:
+        assert f" {verb} " in out.stdout
+    assert "usage: %lineage trace" in out.stdout and "usage: %%lineage context" in out.stdout
+    assert "%lineage trace mnist-model --direction up --depth 5" in out.stdout
 
 
 def test_verb_help_without_systemexit(ip):

@@ -111,3 +111,13 @@ def test_bad_name_and_o(ip):
 def test_track_is_a_cell_verb(ip):
     with pytest.raises(UsageError, match="track is a cell verb"):
         ip.run_line_magic("lineage", "track x")
+
+
+def test_action_is_in_progress_while_the_cell_runs(ip):
+    ok(
+        ip,
+        "%%lineage track live-run --input s3://b/in --input-type Images\n%lineage show live-run -o during\n",
+    )
+    assert ip.user_ns["during"].status == "InProgress"
+    assert client_of(ip).get("live-run").status == "Completed"
+    assert client_of(ip).get("s3://b/in").type == "Images"

@@ -132,6 +132,8 @@ def test_list_stores_with_o_and_rejects_wrong_filters(mnist):
         line(mnist, "list contexts --source x")
     with pytest.raises(UsageError, match="--source-uri does not apply"):
         line(mnist, "list associations --source-uri x")
+    with pytest.raises(UsageError, match="--type: unknown association type 'Made'"):
+        line(mnist, "list associations --type Made")
     with pytest.raises(UsageError, match="asc or desc"):
         line(mnist, "list contexts --order up")
 
@@ -192,7 +194,14 @@ def test_create_exist_ok_and_duplicates(ip):
     assert out.stderr.count("\n") <= 1 and "Traceback" not in out.stdout + out.stderr
 
 
+def test_create_with_missing_context_writes_nothing(ip):
+    out = run(ip, "%lineage create action a T --context nowhere")
+    assert isinstance(out.error, LineageError) and "nowhere" in str(out.error)
+    assert len(client_of(ip).list("actions")) == 0
+
+
 def test_create_dry_run_writes_nothing(ip):
+    ok(ip, "%lineage create context wf T")
     out = ok(ip, "%lineage create artifact a1 DataSet s3://b/a --context wf --dry-run")
     assert "would create artifact 'a1' (DataSet), linked from context 'wf'" in out.stdout
     assert len(client_of(ip).list("artifacts")) == 0
@@ -442,3 +451,21 @@ def test_trailing_semicolon_silences(mnist):
     assert out.value is None and out.stdout == ""
     out = ok(mnist, "%lineage list contexts")
     assert out.value is not None and "mnist-workflow" in out.stdout
+
+
+def test_more_options(mnist, tmp_path):
+    ok(mnist, "%lineage create experiment exp2")
+    ok(mnist, "%lineage create trial tr2 --experiment exp2")
+    ok(mnist, "%lineage create trial-component tc2")
+    assert len(line(mnist, "list trial-components --trial tr2")) == 0
+    assert [e.name for e in line(mnist, "list trials --experiment exp2")] == ["tr2"]
+    first = line(mnist, "create context mnist-workflow Other --exist-ok")
+    assert first.type == "MLWorkflow"
+    art = line(mnist, "create artifact again Model s3://bucket/model.tar.gz --exist-ok")
+    assert art.arn == client_of(mnist).get("mnist-model").arn
+    path = tmp_path / "f.json"
+    ok(mnist, f"%lineage export mnist-workflow --out {path} --direction down --lineage-type Action --max 10")
+    names = {v["name"] for v in json.loads(path.read_text())["vertices"]}
+    assert names - {"mnist-workflow"} == {"model-build-step"}  # the start may be kept
+    graph = line(mnist, "trace mnist-workflow --direction down --format svg --type Model")
+    assert {v.name for v in graph.vertices} - {"mnist-workflow"} == {"mnist-model"}

@@ -163,6 +163,7 @@ def run(m, args, cell):
             f"unknown kind {args.kind!r}{did_you_mean(args.kind, KINDS)}; use one of {', '.join(KINDS)}"
         )
     tags = _tags(args.tags)
+    context = m.client.resolve(args.context, kind="context") if args.context else None
     if args.source_types and kind != "artifact":
         raise _usage("--source-type applies to artifacts")
     if kind in ("context", "action", "artifact"):
@@ -175,8 +176,8 @@ def run(m, args, cell):
     if args.dry_run:
         link = f", linked from context {args.context!r}" if args.context else ""
         return m.deliver(args, Message(f"would create {what}{link}"), value=None)
-    if args.context:
-        m.client.associate(args.context, entity, "AssociatedWith")
+    if context:
+        m.client.associate(context, entity, "AssociatedWith")
     return m.deliver(args, entity)
 
 

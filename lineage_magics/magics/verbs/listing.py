@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from IPython.core.error import UsageError
 
 from ..dsl import did_you_mean
@@ -55,7 +57,10 @@ def run(m, args, cell):
                 raise UsageError(f"%lineage list associations: --{option.replace('_', '-')} does not apply")
         filters = {"limit": limit}
         if args.type:
-            filters["type"] = association_type(args.type)
+            try:
+                filters["type"] = association_type(args.type)
+            except argparse.ArgumentTypeError as exc:
+                raise UsageError(f"%lineage list associations: --type: {exc}") from None
         if args.source:
             filters["source"] = args.source
         if args.destination:
