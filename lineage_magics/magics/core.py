@@ -15,7 +15,7 @@ from .aws_errors import map_error
 from .dsl import did_you_mean
 from .parsing import split_args
 from .registry import CELL_VERBS, VERB_NAMES, full_help, get_verb, overview
-from .urls import check_url, effective_url
+from .urls import check_url, effective_url, redact
 
 _UNSET = object()
 
@@ -97,10 +97,19 @@ class LineageMagics(Magics, Configurable):
     def client(self):
         """The LineageClient of this shell, built on first use from ``url``."""
         if self._client is None:
-            from ..client import LineageClient
-
-            self._client = LineageClient(self.current_url, progress=self.progress)
+            self._client = self._make_client(self.current_url)
         return self._client
+
+    def _make_client(self, url: str):
+        """A LineageClient on ``url``; a store that cannot be opened is a one-line LineageError."""
+        import sqlite3
+
+        from ..client import LineageClient
+
+        try:
+            return LineageClient(url, progress=self.progress)
+        except (OSError, sqlite3.Error, ValueError) as exc:
+            raise LineageError(f"cannot open {redact(url)}: {exc}") from exc
 
     def use(self, url: str):
         """Switch to another backend URL; returns the new client."""
@@ -108,9 +117,7 @@ class LineageMagics(Magics, Configurable):
             url = check_url(url)
         except ValueError as exc:
             raise UsageError(f"%lineage use: {exc}") from None
-        from ..client import LineageClient
-
-        client = LineageClient(url, progress=self.progress)
+        client = self._make_client(url)
         self.url = url
         self._client = client
         return client

@@ -18,11 +18,6 @@ class Message:
     def __str__(self) -> str:
         return self.text
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Message) and other.text == self.text
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 class Text:
     """A rendering as text (DOT, Mermaid, JSON, OpenLineage, text): shown verbatim; Mermaid also as Markdown."""

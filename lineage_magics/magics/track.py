@@ -2,10 +2,10 @@
 
 The Action goes InProgress before the code runs, then Completed, or Failed with the error in its ``error``
 property; properties ``start_time``, ``end_time``, ``duration_seconds`` and ``code_sha256`` (of the code
-without trailing whitespace) record the run.
-Inputs are linked input -> action (ContributedTo), outputs action -> output (Produced). An input or output is a
-ref to an existing entity, a URI, or a local path (an artifact ``file:///abs/path`` with an MD5Hash source
-type). The cell runs in the user namespace like a normal cell; its exception reaches the user after recording.
+without trailing whitespace) record the run. Inputs are linked input -> action (ContributedTo), outputs
+action -> output (Produced). An input or output is a ref to an existing entity, a URI, or a local path
+(an artifact ``file:///abs/path``; a file's has an MD5Hash source type). The cell runs in the user
+namespace like a normal cell; its exception reaches the user after recording.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def md5_of(path: str) -> str:
 def _locate(client, given: str, *, output: bool) -> Endpoint:
     """Decide what an input/output is, without writing: a local path, a URI, or an existing entity."""
     path = os.path.abspath(os.path.expanduser(given))
-    if os.path.isfile(path):
+    if os.path.exists(path):
         return Endpoint(given, path=path)
     if "://" in given:
         return Endpoint(given, uri=given)
@@ -99,10 +99,13 @@ def _arn(client, end: Endpoint, artifact_type: str) -> str:
     if end.arn:
         return end.arn
     if end.path:
-        if not os.path.isfile(end.path):
+        if not os.path.exists(end.path):
             raise LineageError(f"output {end.given!r} does not exist after the cell ran")
+        uri = f"file://{end.path}"
+        if os.path.isdir(end.path):  # a directory: its URI only
+            return client.ensure_artifact(uri, artifact_type).arn
         source_types = [{"SourceIdType": "MD5Hash", "Value": md5_of(end.path)}]
-        return client.ensure_artifact(f"file://{end.path}", artifact_type, source_types=source_types).arn
+        return client.ensure_artifact(uri, artifact_type, source_types=source_types).arn
     return client.ensure_artifact(end.uri, artifact_type).arn
 
 

@@ -137,3 +137,11 @@ def test_track_user_error_is_not_mapped(ip):
         "%%lineage track boto-fail\nfrom botocore.exceptions import NoRegionError\nraise NoRegionError()\n",
     )
     assert type(out.error).__name__ == "NoRegionError"
+
+
+def test_store_that_cannot_be_opened_is_one_line(ip, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    out = run(ip, f"%lineage use sqlite:///{blocker}/sub/x.db")
+    assert "cannot open sqlite:///" in one_line(out)
+    assert ip.magics_manager.registry["LineageMagics"].url == "memory://"

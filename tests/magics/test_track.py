@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from IPython.core.error import UsageError
 
-from lineage_magics.errors import NotFoundError
+from lineage_magics.errors import LineageError, NotFoundError
 
 from .conftest import arn_pairs, client_of, ok, pairs, run
 
@@ -121,3 +121,12 @@ def test_action_is_in_progress_while_the_cell_runs(ip):
     assert ip.user_ns["during"].status == "InProgress"
     assert client_of(ip).get("live-run").status == "Completed"
     assert client_of(ip).get("s3://b/in").type == "Images"
+
+
+def test_directory_input_and_missing_output(ip, tmp_path):
+    out = run(ip, f"%%lineage track dir-step --input {tmp_path} --output {tmp_path / 'never.txt'}\nx = 1\n")
+    assert isinstance(out.error, LineageError) and "does not exist after the cell ran" in str(out.error)
+    client = client_of(ip)
+    folder = client.get(f"file://{tmp_path}")
+    assert folder.source_types == []
+    assert (folder.arn, client.get("dir-step").arn, "ContributedTo") in arn_pairs(client)
