@@ -36,11 +36,11 @@ def walk(widget: w.Widget) -> Iterator[w.Widget]:
         yield from walk(child)
 
 
-def labelled(text: str, widget: w.Widget, width: str = "8em") -> w.HBox:
+def labelled(text: str, widget: w.Widget, width: str = "8em", align: str = "center") -> w.HBox:
     """``widget`` with a label on its left, aligned like the inputs' own descriptions."""
     label = w.HTML(f'<div style="text-align:right;padding-right:8px">{escape(text)}</div>',
-                   layout=w.Layout(width=width))  # fmt: skip
-    return w.HBox([label, widget], layout=w.Layout(align_items="center"))
+                   layout=w.Layout(width=width, flex="0 0 auto"))  # fmt: skip
+    return w.HBox([label, widget], layout=w.Layout(align_items=align))
 
 
 class LineageForm(w.VBox):

@@ -39,7 +39,7 @@ class PropertyRows(w.VBox):
         k = w.Text(value=key, placeholder="key", layout=w.Layout(width="14em"))
         v = w.Text(value=value, placeholder="value", layout=w.Layout(width="20em"))
         remove = w.Button(icon="trash", tooltip="remove this property", layout=w.Layout(width="3em"))
-        row = w.HBox([k, v, remove])
+        row = w.HBox([k, v, remove], layout=w.Layout(margin="0 0 2px 0"))
         row.add_class("lineage-prop-row")
         remove.on_click(self._guard(lambda _b: self.remove_row(row)))
         for t in (k, v):
@@ -115,15 +115,16 @@ class EntityForm(LineageForm):
         self.create = w.Button(description="Create", button_style="primary", icon="check")
         self.create.add_class("lineage-entity-create")
         self.create.on_click(self.action(lambda _b: self.submit(), "creating…"))
-        self.result = w.VBox()
+        self.result = w.VBox(layout=w.Layout(margin="0.5em 0 0 8em"))
         self.result.add_class("lineage-entity-result")
         self._used_types: dict[str, list[str]] = {}
-        super().__init__(
-            client,
-            [labelled("Kind", self.kind), self.name, self.name_hint, self.type, self.source_uri, self.action_status, self.description,
-             w.HTML("<small>Properties</small>"), self.properties, self.create, self.result],
-            **kwargs,
-        )  # fmt: skip
+        name_row = w.HBox(
+            [self.name, self.name_hint], layout=w.Layout(align_items="center", grid_gap="0.5em")
+        )
+        fields = [labelled("Kind", self.kind), name_row, self.type, self.source_uri, self.action_status,
+                  self.description, labelled("Properties", self.properties, align="flex-start"), labelled("", self.create),
+                  self.result]  # fmt: skip
+        super().__init__(client, fields, **kwargs)
         self.add_class("lineage-entity-form")
         self.kind.observe(self.guard(lambda _c: self._kind_changed()), names="value")
         for t in (self.name, self.type, self.source_uri):

@@ -22,9 +22,11 @@ EXPORTS = {  # format -> (file extension, MIME type, LineageGraph method)
 
 
 def svg_element(svg: str) -> str:
-    """The ``<svg>`` element of a rendered document (drops the XML prolog and DOCTYPE)."""
+    """The ``<svg>`` element of a rendered document (no XML prolog or DOCTYPE), scaled to fit its box."""
     at = svg.find("<svg")
-    return svg[at:] if at >= 0 else svg
+    if at < 0:
+        return svg
+    return '<svg style="max-width:100%;height:auto"' + svg[at + len("<svg") :]
 
 
 def vertex_label(vertex: Any, start: str | None) -> str:
@@ -57,32 +59,31 @@ class ExploreForm(LineageForm):
     ) -> None:
         self.value: Any = None
         self.export_dir = Path(export_dir) if export_dir is not None else None
-        label = {"style": {"description_width": "7em"}}
-        self.start = EntityPicker("Start", css="lineage-explore-start", rows=4)
+        self.start = EntityPicker("Start", css="lineage-explore-start", rows=6)
         self.direction = w.ToggleButtons(options=["up", "both", "down"], value=direction,
-                                         style={"button_width": "5em"})  # fmt: skip
+                                         style={"button_width": "4.5em"})  # fmt: skip
         self.direction.add_class("lineage-explore-direction")
         self.depth = w.IntSlider(
-            value=depth, min=1, max=25, description="Depth", continuous_update=False, **label
+            value=depth, min=1, max=25, continuous_update=False, layout=w.Layout(width="15em")
         )
         self.depth.add_class("lineage-explore-depth")
-        self.max_vertices = w.BoundedIntText(value=max_vertices, min=1, max=100_000, description="Max vertices",
-                                             layout=w.Layout(width="14em"), **label)  # fmt: skip
-        self.lineage_types = w.SelectMultiple(options=list(LINEAGE_TYPES), rows=4, description="Lineage types",
-                                              layout=w.Layout(width="20em"), **label)  # fmt: skip
-        self.lineage_types.add_class("lineage-explore-lineage-types")
-        self.types = w.SelectMultiple(
-            options=[], rows=4, description="Types", layout=w.Layout(width="20em"), **label
+        self.max_vertices = w.BoundedIntText(
+            value=max_vertices, min=1, max=100_000, layout=w.Layout(width="7em")
         )
+        self.lineage_types = w.SelectMultiple(
+            options=list(LINEAGE_TYPES), rows=4, layout=w.Layout(width="100%", margin="2px 0")
+        )
+        self.lineage_types.add_class("lineage-explore-lineage-types")
+        self.types = w.SelectMultiple(options=[], rows=4, layout=w.Layout(width="100%", margin="2px 0"))
         self.types.add_class("lineage-explore-types")
         self.trace_button = w.Button(description="Trace", button_style="primary", icon="sitemap")
         self.trace_button.add_class("lineage-explore-trace")
         self.trace_button.on_click(self.action(lambda _b: self.trace(), "tracing…"))
         self.caption = w.HTML()
         self.caption.add_class("lineage-explore-caption")
-        self.graph = w.HTML()
+        self.graph = w.HTML(layout=w.Layout(width="100%", margin="2px 0"))
         self.graph.add_class("lineage-explore-graph")
-        self.vertices = w.Select(options=[], rows=8, layout=w.Layout(width="100%"))
+        self.vertices = w.Select(options=[], rows=12, layout=w.Layout(width="100%", margin="2px 0"))
         self.vertices.add_class("lineage-explore-vertices")
         self.recentre_button = w.Button(description="Re-centre", icon="crosshairs")
         self.recentre_button.add_class("lineage-explore-recentre")
@@ -93,29 +94,11 @@ class ExploreForm(LineageForm):
             b.add_class(f"lineage-export-{fmt}")
             b.on_click(self.action(lambda _b, fmt=fmt: self.export(fmt), "exporting…"))
             self.export_buttons[fmt] = b
-        self.export_text = w.Textarea(rows=8, layout=w.Layout(width="100%", display="none"))
+        self.export_text = w.Textarea(rows=8, layout=w.Layout(width="100%", margin="2px 0", display="none"))
         self.export_text.add_class("lineage-export-text")
         self.download = w.HTML()
         self.download.add_class("lineage-export-link")
-        controls = w.HBox(
-            [
-                w.VBox([self.start, labelled("Direction", self.direction, "7em"), self.depth, w.HBox([self.max_vertices, self.trace_button])],
-                       layout=w.Layout(width="55%")),
-                w.VBox([self.lineage_types, self.types, w.HTML("<small>no selection: all</small>")]),
-            ],
-            layout=w.Layout(grid_gap="1em"),
-        )  # fmt: skip
-        graph_box = w.Box([self.graph], layout=w.Layout(overflow="auto", max_height="640px", width="100%"))
-        side = w.VBox([w.HTML("<small>Vertices</small>"), self.vertices, self.recentre_button],
-                      layout=w.Layout(width="22em", min_width="16em"))  # fmt: skip
-        exports = w.HBox([w.HTML("Export:"), *self.export_buttons.values(), self.download],
-                         layout=w.Layout(align_items="center", grid_gap="0.5em"))  # fmt: skip
-        super().__init__(
-            client,
-            [controls, self.caption, w.HBox([graph_box, side], layout=w.Layout(width="100%")), exports,
-             self.export_text],
-            **kwargs,
-        )  # fmt: skip
+        super().__init__(client, self._layout(), **kwargs)
         self.add_class("lineage-explore-form")
         retrace = self.action(lambda _c: self._retrace(), "tracing…")
         for control in (self.direction, self.depth, self.lineage_types, self.types, self.max_vertices):
@@ -125,6 +108,35 @@ class ExploreForm(LineageForm):
         if start is not None:
             self.action(lambda: self.trace(self.client.resolve(start)), "tracing…")()
         self.refresh_state()
+
+    def _layout(self) -> list[w.Widget]:
+        """Controls in three columns, the caption, the graph beside its vertex list, then export."""
+
+        def small(text: str) -> w.HTML:
+            return w.HTML(f"<small>{escape(text)}</small>")
+
+        options = w.VBox(
+            [labelled("Direction", self.direction, "7.5em"), labelled("Depth", self.depth, "7.5em"),
+             labelled("Max vertices", self.max_vertices, "7.5em"), labelled("", self.trace_button, "7.5em")],
+        )  # fmt: skip
+        filters = w.VBox(
+            [small("Lineage types"), self.lineage_types, small("Types"), self.types, small("none chosen: all")],
+        )  # fmt: skip
+        controls = w.GridBox(
+            [self.start, options, filters],
+            layout=w.Layout(width="100%", grid_template_columns="minmax(0, 1fr) 23em 13em", grid_gap="1em"),
+        )
+        graph_box = w.Box([self.graph], layout=w.Layout(min_width="0", overflow="auto", max_height="720px"))
+        side = w.VBox(
+            [small("Vertices"), self.vertices, self.recentre_button], layout=w.Layout(min_width="0")
+        )
+        exports = w.HBox([small("Export"), *self.export_buttons.values(), self.download],
+                         layout=w.Layout(align_items="center", grid_gap="0.5em"))  # fmt: skip
+        body = w.GridBox(
+            [graph_box, side],
+            layout=w.Layout(width="100%", grid_template_columns="minmax(0, 1fr) 19em", grid_gap="1em"),
+        )
+        return [controls, self.caption, body, exports, self.export_text]
 
     def load(self) -> None:
         """(Re)load the entities offered as a start and the types offered as filters."""

@@ -154,6 +154,5 @@ class LinkForm(LineageForm):
         """Remove one association and refresh the list."""
         self.client.disassociate(source_arn, destination_arn)
         self.show_links()
-        self.set_status(
-            f"unlinked {source_arn.rsplit('/', 1)[-1]} → {destination_arn.rsplit('/', 1)[-1]}", "ok"
-        )
+        name = self.source.name_of
+        self.set_status(f"unlinked {name(source_arn)} → {name(destination_arn)}", "ok")

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
-ENTITY_KINDS = ("contexts", "actions", "artifacts")
+ENTITY_KINDS = ("contexts", "actions", "artifacts", "trial-components")
 SHOWN = 500  # matches listed at most; the count says how many matched
 
 
@@ -42,12 +42,14 @@ class EntityPicker(w.VBox):
             placeholder="filter by name, type or URI",
             continuous_update=True,
             style={"description_width": "initial"},
-            layout=w.Layout(width="100%"),
+            layout=w.Layout(width="100%", margin="2px 0"),
         )
-        self.select = w.Select(options=[], rows=rows, layout=w.Layout(width="100%"))
+        self.select = w.Select(options=[], rows=rows, layout=w.Layout(width="100%", margin="2px 0"))
         self.count = w.HTML()
         self.filter.observe(lambda _c: self._apply_filter(), names="value")
-        super().__init__(children=[self.filter, self.select, self.count], layout=w.Layout(width="100%"))
+        super().__init__(
+            children=[self.filter, self.select, self.count], layout=w.Layout(width="100%", margin="2px 0")
+        )
         self.add_class("lineage-picker")
         if css:
             self.add_class(css)
