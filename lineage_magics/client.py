@@ -134,9 +134,14 @@ def map_error(exc: Exception, operation: str | None = None) -> LineageError:
         msg = (err.get("Message") or str(exc)).strip().splitlines()[0] if (err.get("Message") or "") else code
         cls = ResourceNotFoundError if code == "ResourceNotFound" else ServiceError
         return cls(f"{op} failed ({code}): {msg}", code=code, operation=op)
-    if isinstance(exc, bx.NoCredentialsError):
+    if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError, bx.CredentialRetrievalError)):
+        what = (
+            "no AWS credentials found"
+            if isinstance(exc, bx.NoCredentialsError)
+            else f"AWS credentials: {exc}"
+        )
         return LineageError(
-            "no AWS credentials found: run `aws configure` (or pass sagemaker://REGION?profile=NAME), "
+            f"{what}: run `aws configure` (or pass sagemaker://REGION?profile=NAME), "
             "or use a local store such as memory:// or sqlite:///lineage.db"
         )
     if isinstance(exc, bx.NoRegionError):
@@ -165,9 +170,16 @@ class LineageClient:
             self.sagemaker = client_or_url.sagemaker
             self.url = client_or_url.url
         elif client_or_url is None or isinstance(client_or_url, str):
+            from botocore.exceptions import BotoCoreError
+
             from .connect import connect
 
-            self.sagemaker = connect(client_or_url)
+            try:
+                self.sagemaker = connect(client_or_url)
+            except ValueError as e:
+                raise LineageError(str(e)) from e
+            except BotoCoreError as e:
+                raise map_error(e, "connect") from e
             self.url = client_or_url
         else:
             self.sagemaker = client_or_url
