@@ -152,6 +152,15 @@ def test_show_entity_and_links(mnist):
     assert mnist.user_ns["model"].name == "mnist-model"
 
 
+def test_show_experiment_entities(ip):
+    ok(ip, "%lineage create experiment e1")
+    ok(ip, "%lineage create trial t1 --experiment e1")
+    ok(ip, "%lineage create trial-component tc1 lr=0.1")
+    for name, kind in (("e1", "experiment"), ("t1", "trial"), ("tc1", "trial-component")):
+        detail = line(ip, f"show {name}")
+        assert detail.entity.kind == kind and "no associations" in repr(detail)
+
+
 def test_show_missing_is_one_line_with_suggestion(mnist):
     out = run(mnist, "%lineage show model-bild-step")
     assert isinstance(out.error, LineageError)

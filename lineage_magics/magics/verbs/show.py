@@ -18,7 +18,8 @@ def build(p) -> None:
 def run(m, args, cell):
     client = m.client
     entity = client.get(args.ref, kind=args.kind)
-    links = client.associations(entity, direction="both")
+    # trials cannot take part in associations (SageMaker refuses to list them)
+    links = client.associations(entity, direction="both") if entity.kind != "trial" else []
     return m.deliver(args, EntityDetail(entity, links), value=entity)
 
 
