@@ -3,12 +3,20 @@
 A plan is computed first (nothing deleted); running it deletes associations before the entities
 they touch, with bounded concurrency, a tqdm bar and ``on_progress(done, total)``. A delete that
 finds its target gone counts as done, and an interrupted clean-up is remembered by the client, so
-running it again finishes the job.
+running it again finishes the job. Members being deleted are also written to a small journal
+(``~/.lineage_magics/cleanups/``), so a clean-up killed between deleting a member's link and the
+member itself is finished by the next run, even from another process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import glob
+import hashlib
 import html
+import json
+import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -38,9 +46,10 @@ class CleanupPlan:
     associations: list[Association] = field(default_factory=list)
     kept: list[tuple[Entity, str]] = field(default_factory=list)
     kind: str = "cleanup"
+    memberships: list[tuple[str, str]] = field(default_factory=list)  # (trial component, trial) names
 
     def __len__(self) -> int:
-        return len(self.entities) + len(self.associations)
+        return len(self.entities) + len(self.associations) + len(self.memberships)
 
     def merge(self, other: CleanupPlan) -> CleanupPlan:
         """This plan plus what ``other`` has that this one lacks."""
@@ -53,6 +62,7 @@ class CleanupPlan:
             + [a for a in other.associations if (a.source_arn, a.destination_arn) not in pairs],
             self.kept,
             self.kind,
+            self.memberships + [m for m in other.memberships if m not in self.memberships],
         )
 
     def _summary(self) -> str:
@@ -61,7 +71,11 @@ class CleanupPlan:
             by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
         kinds = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(by_kind.items())) or "nothing"
         kept = f"; keeps {len(self.kept)} shared" if self.kept else ""
-        return f"{self.kind} of {self.target.label!r}: deletes {kinds} and {len(self.associations)} associations{kept}"
+        trials = f", removes {len(self.memberships)} trial memberships" if self.memberships else ""
+        return (
+            f"{self.kind} of {self.target.label!r}: deletes {kinds} and {len(self.associations)} "
+            f"associations{trials}{kept}"
+        )
 
     def __repr__(self) -> str:
         lines = [f"<CleanupPlan {self._summary()}>"]
@@ -79,15 +93,16 @@ class CleanupPlan:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        rows = [
+        rows = [("remove", "trial membership", f"{tc} in {trial}", "") for tc, trial in self.memberships[:200]]
+        rows += [
             ("delete", "association", f"{a.source_label} → {a.destination_label}", a.type or "")
             for a in self.associations[:200]
         ]
         rows += [("delete", e.kind, e.label, e.type or "") for e in self.entities[:200]]
         rows += [("keep", e.kind, e.label, why) for e, why in self.kept[:200]]
         body = "".join("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-        shown = min(len(self.associations), 200) + min(len(self.entities), 200) + min(len(self.kept), 200)
-        total = len(self.associations) + len(self.entities) + len(self.kept)
+        shown = len(rows)
+        total = len(self.associations) + len(self.entities) + len(self.kept) + len(self.memberships)
         return (
             f"<div class='lineage-cleanup-plan'><p>{esc(self._summary())}</p>"
             f"<table><caption>showing {shown} of {total}</caption>"
@@ -106,6 +121,7 @@ class CleanupReport:
     errors: list[str] = field(default_factory=list)
     already_gone: int = 0
     exceptions: list[Exception] = field(default_factory=list, repr=False)
+    removed_memberships: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -136,11 +152,25 @@ def _associations(client: LineageClient, arn: str) -> list[dict]:
 
 
 def plan_delete(client: LineageClient, ref: Any, cascade: bool = False) -> CleanupPlan:
-    """The plan for deleting one entity (with its associations when ``cascade``)."""
+    """The plan for deleting one entity. With ``cascade``: its associations; for a trial or trial
+    component its trial memberships; for an experiment its trials (and their memberships) too."""
     entity = client.get(ref)
     plan = CleanupPlan(entity, [entity], kind="cascade delete" if cascade else "delete")
-    if cascade:
+    if not cascade:
+        return plan
+    if entity.kind in ("context", "action", "artifact", "trial-component", "experiment"):
         plan.associations = [association_from_summary(r) for r in _associations(client, entity.arn)]
+    if entity.kind == "trial-component":
+        trials = client._list_raw("trial", {"TrialComponentName": entity.name})
+        plan.memberships = [(entity.name, t["TrialName"]) for t in trials]
+    elif entity.kind == "trial":
+        tcs = client._list_raw("trial-component", {"TrialName": entity.name})
+        plan.memberships = [(t["TrialComponentName"], entity.name) for t in tcs]
+    elif entity.kind == "experiment":
+        for t in client._list_raw("trial", {"ExperimentName": entity.name}):
+            plan.entities.insert(0, Entity("trial", t["TrialArn"], t["TrialName"]))
+            tcs = client._list_raw("trial-component", {"TrialName": t["TrialName"]})
+            plan.memberships += [(c["TrialComponentName"], t["TrialName"]) for c in tcs]
     return plan
 
 
@@ -191,6 +221,67 @@ def plan_cleanup(client: LineageClient, context_ref: Any) -> CleanupPlan:
     return plan
 
 
+# -- the journal of members in flight ------------------------------------------------------
+
+
+class _Journal:
+    """The members whose link from the context may be deleted while they still exist, on disk.
+
+    Deleting a member takes two calls (its link, then itself); a process killed between them would
+    leave a member no new plan can find. The journal names those members until they are gone."""
+
+    def __init__(self, client: LineageClient, target_arn: str):
+        from .copy import local_service_of
+
+        service = local_service_of(client.sagemaker)
+        meta = getattr(client.sagemaker, "meta", None)
+        where = service.store.path if service is not None else getattr(meta, "endpoint_url", "")
+        self.path = None
+        if where and where != ":memory:":
+            digest = hashlib.sha256(f"{where}\n{target_arn}".encode()).hexdigest()[:32]
+            self.path = os.path.join(os.path.expanduser("~/.lineage_magics/cleanups"), f"{digest}.json")
+        self.lock = threading.Lock()
+        self.inflight: dict[str, list] = {}
+
+    def load(self) -> list[Entity]:
+        """Members left in flight by an earlier run."""
+        if self.path is None:
+            return []
+        try:
+            with open(self.path) as fh:
+                rows = json.load(fh)
+        except (OSError, ValueError):
+            return []
+        return [Entity(kind, arn, name, type_) for kind, arn, name, type_ in rows]
+
+    def _save(self) -> None:
+        if self.path is None:
+            return
+        if not self.inflight:
+            for stale in [self.path, *glob.glob(glob.escape(self.path) + ".*")]:  # a killed run's temp file
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(stale)
+            return
+        tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}"
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(tmp, "w") as fh:
+                json.dump(list(self.inflight.values()), fh)
+            os.replace(tmp, self.path)
+        except OSError:  # best effort: without a writable home the in-memory plan still covers this run
+            pass
+
+    def start(self, e: Entity) -> None:
+        with self.lock:
+            self.inflight[e.arn] = [e.kind, e.arn, e.name, e.type]
+            self._save()
+
+    def done(self, e: Entity) -> None:
+        with self.lock:
+            self.inflight.pop(e.arn, None)
+            self._save()
+
+
 # -- running -----------------------------------------------------------------------------
 
 
@@ -238,9 +329,14 @@ def run_plan(
     members = [e for e in plan.entities if e.arn != target]
     last = [e for e in plan.entities if e.arn == target]
     progress = _Progress(client, len(plan), f"{plan.kind} {plan.target.label}", on_progress)
+    journal = _Journal(client, target)
+    journal.inflight = {e.arn: [e.kind, e.arn, e.name, e.type] for e in journal.load()}
 
     def drop_association(a: Association) -> tuple[str, Any, bool]:
         return "association", a, client._delete_association_raw(a.source_arn, a.destination_arn)
+
+    def drop_membership(m: tuple[str, str]) -> tuple[str, Any, bool]:
+        return "membership", m, client._remove_trial_component_raw(m[1], m[0])
 
     def drop_entity(e: Entity) -> tuple[str, Any, bool]:
         return "entity", e, client._delete_raw(e.kind, e.arn)
@@ -249,8 +345,10 @@ def run_plan(
         out = []
         link = paired.get(e.arn)
         if link is not None:
+            journal.start(e)
             out.append(drop_association(link))
         out.append(drop_entity(e))
+        journal.done(e)
         return out
 
     def record(kind: str, item: Any, deleted: bool) -> None:
@@ -258,12 +356,16 @@ def run_plan(
             report.already_gone += 1
         if kind == "association":
             report.deleted_associations.append(item)
+        elif kind == "membership":
+            report.removed_memberships.append(item)
         else:
             report.deleted_entities.append(item)
 
     def describe(item: Any) -> str:
         if isinstance(item, Association):
             return f"association {item.source_label} -> {item.destination_label}"
+        if isinstance(item, tuple):
+            return f"trial component {item[0]} in trial {item[1]}"
         return f"{item.kind} {item.label}"
 
     def run_phase(func: Callable, items: list, steps: Callable[[Any], int]) -> None:
@@ -293,6 +395,7 @@ def run_plan(
         pool.shutdown(wait=True)
 
     try:
+        run_phase(drop_membership, plan.memberships, lambda m: 1)
         run_phase(drop_association, first, lambda a: 1)
         run_phase(drop_member, members, lambda e: 2 if e.arn in paired else 1)
         if not report.errors:
@@ -333,6 +436,9 @@ def cleanup(
             pending = client._pending_cleanups.get(plan.target.arn)
             if pending is not None:
                 plan = plan.merge(pending)
+            left = _Journal(client, plan.target.arn).load()
+            if left:
+                plan = plan.merge(CleanupPlan(plan.target, left))
     if dry_run:
         return plan
     return run_plan(client, plan, on_progress=on_progress)
