@@ -93,7 +93,9 @@ class CleanupPlan:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-        rows = [("remove", "trial membership", f"{tc} in {trial}", "") for tc, trial in self.memberships[:200]]
+        rows = [
+            ("remove", "trial membership", f"{tc} in {trial}", "") for tc, trial in self.memberships[:200]
+        ]
         rows += [
             ("delete", "association", f"{a.source_label} → {a.destination_label}", a.type or "")
             for a in self.associations[:200]

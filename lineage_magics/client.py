@@ -774,6 +774,14 @@ class LineageClient:
         finally:
             self._forget(arn)
 
+    def _remove_trial_component_raw(self, trial: str, trial_component: str) -> bool:
+        """Take a trial component out of a trial (names); False when it was not in it."""
+        try:
+            self._call("disassociate_trial_component", TrialName=trial, TrialComponentName=trial_component)
+            return True
+        except ResourceNotFoundError:
+            return False
+
     def _delete_association_raw(self, src: str, dst: str) -> bool:
         try:
             self._call("delete_association", SourceArn=src, DestinationArn=dst)

@@ -250,7 +250,7 @@ def trace(
         graph_edges,
         start,
         truncated=truncated,
-        total_vertices=total if truncated else None,
+        total_vertices=total,
         direction={"Both": "both", "Ascendants": "up", "Descendants": "down"}[qdir],
         depth=depth,
         name=label,

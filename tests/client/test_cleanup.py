@@ -138,3 +138,32 @@ def test_throttling_from_url_and_progress_bar(tmp_path, capsys):
     report = lc.cleanup("c")
     assert report.ok and len(report.deleted_entities) == 21
     assert "cleanup c" in capsys.readouterr().err  # tqdm wrote its bar
+
+
+def test_cascade_delete_of_experiments_trials_and_trial_components(lc):
+    lc.create_experiment("exp")
+    for t in ("t1", "t2"):
+        lc.create_trial(t, "exp")
+        for i in range(3):
+            tc = lc.create_trial_component(f"{t}-tc{i}")
+            lc.add_trial_component(t, tc)
+    shared = lc.create_trial_component("shared")
+    lc.add_trial_component("t1", shared)
+    lc.add_trial_component("t2", shared)
+    lc.create_action("step", "T")
+    lc.associate(shared, "step")
+    with pytest.raises(ServiceError, match="trial"):
+        lc.delete("exp")
+    plan = lc.delete("shared", cascade=True, dry_run=True)
+    assert sorted(plan.memberships) == [("shared", "t1"), ("shared", "t2")] and len(plan.associations) == 1
+    lc.delete("shared", cascade=True)
+    assert {e.name for e in lc.list("trial-components", trial="t1")} == {"t1-tc0", "t1-tc1", "t1-tc2"}
+    with pytest.raises(NotFoundError):
+        lc.get("shared", "trial-component")
+    plan = lc.delete("exp", cascade=True, dry_run=True)
+    assert [e.kind for e in plan.entities] == ["trial", "trial", "experiment"] and len(plan.memberships) == 6
+    assert "6 trial memberships" in repr(plan)
+    report = lc.delete("exp", cascade=True)
+    assert len(report.removed_memberships) == 6 and len(report.deleted_entities) == 3
+    assert lc.list("experiments") == [] and lc.list("trials") == []
+    assert len(lc.list("trial-components")) == 6  # the components themselves stay
