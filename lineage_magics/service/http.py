@@ -100,6 +100,8 @@ def serve(
             file=sys.stderr,
             flush=True,
         )
+    # "Task queue depth" warnings would fill a parent's stderr pipe under load; errors still show
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = waitress.create_server(make_app(service, request_check), host=host, port=port, threads=threads)
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host

@@ -121,3 +121,26 @@ def test_membership_errors(sm, b, u):
     assert code == "ResourceNotFound"
     out = sm.associate_trial_component(TrialComponentName=f"{u}-tc", TrialName=f"{u}-t")
     assert out["TrialArn"].endswith(f"experiment-trial/{u}-t")
+
+
+def test_duplicates_are_case_insensitive_and_updates(sm, b, u):
+    sm.create_experiment(ExperimentName=f"{u}-e")
+    sm.create_trial(TrialName=f"{u}-t", ExperimentName=f"{u}-E")
+    code, message = b.error(sm.create_trial, TrialName=f"{u}-T", ExperimentName=f"{u}-e")
+    assert code == "ValidationException" and "already exists" in message
+    sm.create_trial_component(TrialComponentName=f"{u}-tc")
+    code, message = b.error(sm.create_trial_component, TrialComponentName=f"{u}-TC")
+    assert code == "ValidationException" and "already exists" in message
+    assert sm.update_trial(TrialName=f"{u}-t", DisplayName="Shown")["TrialArn"].endswith(f"/{u}-t")
+    assert sm.describe_trial(TrialName=f"{u}-t")["DisplayName"] == "Shown"
+
+
+def test_missing_experiment_entities(sm, b, u):
+    for op, key in (("describe_experiment", "ExperimentName"), ("update_experiment", "ExperimentName"),
+                    ("delete_experiment", "ExperimentName"), ("describe_trial", "TrialName"),
+                    ("update_trial", "TrialName"), ("delete_trial", "TrialName"),
+                    ("describe_trial_component", "TrialComponentName"),
+                    ("update_trial_component", "TrialComponentName"),
+                    ("delete_trial_component", "TrialComponentName")):  # fmt: skip
+        code, message = b.error(getattr(sm, op), **{key: f"{u}-missing"})
+        assert code == "ResourceNotFound" and f"{u}-missing" in message, op
