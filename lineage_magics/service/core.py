@@ -169,13 +169,14 @@ class Service:
         *,
         max_vertices: int | None = None,
         edges: bool = True,
+        properties: bool = False,
     ) -> dict:
         """The walk behind QueryLineage without its limits or pages, for fast local traces.
 
         ``direction``: Both | Ascendants | Descendants (or both | up | down); ``max_depth`` None
         walks to the end. Returns ``{"vertices": [{arn, lineage_type, type, name, source_uri,
         depth}], "edges": [(source_arn, destination_arn, type)], "truncated": bool}`` with the
-        start vertex first, then by depth.
+        start vertex first, then by depth. ``properties=True`` adds each vertex's ``properties``.
         """
         direction = _DIRECTIONS.get(direction, direction)
         if direction not in ("Both", "Ascendants", "Descendants"):
@@ -199,6 +200,9 @@ class Service:
             }
             for i in order
         ]
+        if properties:
+            for vertex, i in zip(vertices, order, strict=True):
+                vertex["properties"] = json.loads(rows[i][8]).get("Properties") or {}
         edge_list = [
             (rows[s][2], rows[d][2], kind) for (s, d), kind in found_edges.items() if s in rows and d in rows
         ]

@@ -60,6 +60,10 @@ def test_trace_walks_past_depth_10(loaded):
     capped = service.trace(arts[49], "Ascendants", max_depth=None, max_vertices=10)
     assert len(capped["vertices"]) == 10 and capped["truncated"]
     assert len(service.trace(arts[0], "down", max_depth=3)["vertices"]) == 4
+    sm.update_artifact(ArtifactArn=arts[48], Properties={"k": "v"})
+    with_props = service.trace(arts[49], "up", max_depth=2, properties=True, edges=False)
+    assert [v["properties"] for v in with_props["vertices"]] == [{}, {}, {"k": "v"}]
+    assert with_props["edges"] == []
 
 
 def test_bad_association_end_rolls_back(loaded):
