@@ -65,8 +65,6 @@ def normalize_kind(kind: str) -> str:
     k = _PLURALS.get(k, k)
     if k in KINDS or k == "association":
         return k
-    if k in ("trialcomponent", "trial_component"):
-        return "trial-component"
     raise ValueError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)} or association")
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import difflib
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from .entities import KINDS, Entity, entity_from_describe, is_arn, kind_of_arn, name_of_arn, normalize_kind
+from .entities import KINDS, Entity, entity_from_describe, is_arn, kind_of_arn, normalize_kind
 from .errors import AmbiguousRefError, NotFoundError, ServiceError
 from .graph import Vertex
 
@@ -128,24 +129,14 @@ class RefResolver:
 
     def _by_name(self, name: str, want: str | None) -> tuple[str, str, Entity | None]:
         kinds = (want,) if want else KINDS
-        found: list[tuple[str, str, Entity | None]] = []
-        for kind in kinds:
-            if kind == "artifact":
-                for r in self._client._list_raw("artifact", {}):
-                    if r.get("ArtifactName") == name:
-                        found.append(("artifact", r["ArtifactArn"], None))
-                continue
-            if not _name_fits(kind, name):
-                continue
-            op, param = DESCRIBE_BY_NAME[kind]
-            try:
-                r = self._client._call(op, **{param: name})
-            except ServiceError as e:
-                if e.code in ("ResourceNotFound", "ValidationException"):
-                    continue
-                raise
-            entity = entity_from_describe(kind, r)
-            found.append((kind, entity.arn, entity))
+        lookups = [k for k in kinds if k == "artifact" or _name_fits(k, name)]
+        workers = min(self._client.max_workers, len(lookups))
+        if workers > 1:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                results = list(pool.map(lambda k: self._lookup(k, name), lookups))
+        else:
+            results = [self._lookup(k, name) for k in lookups]
+        found = [hit for hits in results for hit in hits]
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
@@ -156,6 +147,21 @@ class RefResolver:
         raise NotFoundError(
             f"no {_describe_candidates(kinds)} named {name!r}" + _did_you_mean(name, self._names(kinds))
         )
+
+    def _lookup(self, kind: str, name: str) -> list[tuple[str, str, Entity | None]]:
+        """Entities of one kind with this name: a Describe by name, or a scan of the artifacts."""
+        if kind == "artifact":
+            rows = self._client._list_raw("artifact", {})
+            return [("artifact", r["ArtifactArn"], None) for r in rows if r.get("ArtifactName") == name]
+        op, param = DESCRIBE_BY_NAME[kind]
+        try:
+            r = self._client._call(op, **{param: name})
+        except ServiceError as e:
+            if e.code in ("ResourceNotFound", "ValidationException"):
+                return []
+            raise
+        entity = entity_from_describe(kind, r)
+        return [(kind, entity.arn, entity)]
 
     def _names(self, kinds: tuple[str, ...]) -> list[str]:
         """Names listed from the store (bounded per kind), for suggestions."""
@@ -182,4 +188,4 @@ def _did_you_mean(word: str, candidates: list[str]) -> str:
     return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
 
 
-__all__ = ["RefResolver", "looks_like_uri", "name_of_arn"]
+__all__ = ["RefResolver", "looks_like_uri"]
