@@ -11,13 +11,22 @@ from typing import Any
 
 from lineage_magics.errors import LineageError
 
-from .base import LineageForm
+from .base import FormError, LineageForm
 from .cleanup import CleanupForm
 from .entity_form import EntityForm
 from .explorer import ExploreForm
 from .link_form import LinkForm
 
-__all__ = ["FORMS", "CleanupForm", "EntityForm", "ExploreForm", "LineageForm", "LinkForm", "form"]
+__all__ = [
+    "FORMS",
+    "CleanupForm",
+    "FormError",
+    "EntityForm",
+    "ExploreForm",
+    "LineageForm",
+    "LinkForm",
+    "form",
+]
 
 FORMS: dict[str, type[LineageForm]] = {
     "entity": EntityForm,

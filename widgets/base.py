@@ -11,15 +11,23 @@ from typing import Any
 
 import ipywidgets as w
 
+from lineage_magics.errors import LineageError
+
 log = logging.getLogger("widgets")
 
 _COLOURS = {"info": "#555", "busy": "#555", "ok": "#1a7f37", "error": "#c62828"}
 
 
+class FormError(LineageError, ValueError):
+    """A form refusing what it was asked (nothing chosen, invalid input): shown as the bare message."""
+
+
 def one_line(error: BaseException) -> str:
-    """``Type: first line of the message`` (the whole story of a LineageError, the gist of a bug)."""
+    """The first line of the message, after ``Type: `` for anything but a FormError."""
     text = str(error).strip().splitlines()
     first = text[0] if text else ""
+    if isinstance(error, FormError):
+        return first
     name = type(error).__name__
     return f"{name}: {first}" if first else name
 
@@ -38,8 +46,10 @@ def walk(widget: w.Widget) -> Iterator[w.Widget]:
 
 def labelled(text: str, widget: w.Widget, width: str = "8em", align: str = "center") -> w.HBox:
     """``widget`` with a label on its left, aligned like the inputs' own descriptions."""
-    label = w.HTML(f'<div style="text-align:right;padding-right:8px">{escape(text)}</div>',
-                   layout=w.Layout(width=width, flex="0 0 auto"))  # fmt: skip
+    label = w.HTML(
+        f'<div style="text-align:right;padding-right:8px">{escape(text)}</div>',
+        layout=w.Layout(width=width, flex="0 0 auto"),
+    )
     return w.HBox([label, widget], layout=w.Layout(align_items=align))
 
 
@@ -92,10 +102,16 @@ class LineageForm(w.VBox):
         )
 
     def show_error(self, error: BaseException) -> None:
-        """Put an error in the status line (one line, red), keep it and log it."""
+        """Put an error in the status line (one line, red), keep it in ``.error`` and log it.
+
+        A LineageError's message is the whole story (logged as one line); anything else is a
+        bug and is logged with its traceback."""
         self.error = error
         self.set_status(one_line(error), "error")
-        log.error("%s: %s", type(self).__name__, one_line(error), exc_info=error)
+        if isinstance(error, LineageError):
+            log.info("%s: %s", type(self).__name__, one_line(error))
+        else:
+            log.error("%s: %s", type(self).__name__, one_line(error), exc_info=error)
 
     # -- busy state and callbacks ----------------------------------------
     def buttons(self) -> list[w.Button]:

@@ -7,41 +7,11 @@ from typing import Any
 
 import ipywidgets as w
 
-from lineage_magics.graph import lineage_type_of, name_from_arn
+from lineage_magics.graph import name_from_arn
 
-from .base import LineageForm, escape
+from .base import FormError, LineageForm, escape
 
 LISTED = 200  # items listed at most in a preview (the counts cover everything)
-
-
-def _count(items: Any) -> int:
-    return items if isinstance(items, int) else len(items)
-
-
-def _kind(entity: Any) -> str:
-    kind = getattr(entity, "kind", None)
-    if kind:
-        return kind
-    return (lineage_type_of(str(entity)) or "entity").lower()
-
-
-def _entity_text(entity: Any) -> str:
-    if isinstance(entity, str):
-        return f"{_kind(entity)} {name_from_arn(entity)}"
-    name = getattr(entity, "name", None) or getattr(entity, "source_uri", None) or entity.arn
-    return f"{_kind(entity)} {name} ({getattr(entity, 'type', None) or '-'})"
-
-
-def _end(assoc: Any, side: str) -> str:
-    if isinstance(assoc, (tuple, list)):
-        arn = assoc[0 if side == "source" else 1]
-        return name_from_arn(arn)
-    return getattr(assoc, f"{side}_name", None) or name_from_arn(getattr(assoc, f"{side}_arn"))
-
-
-def _assoc_text(assoc: Any) -> str:
-    kind = assoc[2] if isinstance(assoc, (tuple, list)) and len(assoc) > 2 else getattr(assoc, "type", None)
-    return f"{_end(assoc, 'source')} → {_end(assoc, 'destination')} ({kind or 'no type'})"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -49,24 +19,52 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def _entity_text(entity: Any) -> str:
+    return f"{entity.kind} {entity.label} ({entity.type or '-'})"
+
+
+def _assoc_text(a: Any) -> str:
+    src = a.source_name or name_from_arn(a.source_arn)
+    dst = a.destination_name or name_from_arn(a.destination_arn)
+    return f"{src} → {dst} ({a.type or 'no type'})"
+
+
 def plan_summary(plan: Any) -> str:
-    """``3 entities (1 context, 2 artifacts) and 4 associations``."""
-    by_kind = Counter(_kind(e) for e in plan.entities)
+    """``4 entities (1 action, 2 artifacts, 1 context) and 5 associations`` (+ memberships, kept)."""
+    by_kind = Counter(e.kind for e in plan.entities)
     kinds = ", ".join(plural(n, k) for k, n in sorted(by_kind.items()))
-    ents = plural(_count(plan.entities), "entity", "entities")
-    return f"{ents}{f' ({kinds})' if kinds else ''} and {plural(_count(plan.associations), 'association')}"
+    text = plural(len(plan.entities), "entity", "entities") + (f" ({kinds})" if kinds else "")
+    text += f" and {plural(len(plan.associations), 'association')}"
+    if plan.memberships:
+        text += f", {plural(len(plan.memberships), 'trial membership')}"
+    if plan.kept:
+        text += f"; keeps {len(plan.kept)} shared"
+    return text
+
+
+def _identity(plan: Any) -> tuple[set, set]:
+    """What a plan deletes, as comparable sets (entity ARNs, association pairs)."""
+    return {e.arn for e in plan.entities}, {(a.source_arn, a.destination_arn) for a in plan.associations}
+
+
+def _section(title: str, lines: list[str]) -> str:
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines[:LISTED])
+    more = f"<li>… and {len(lines) - LISTED} more</li>" if len(lines) > LISTED else ""
+    return f"<b>{escape(title)}</b> ({len(lines)})<ul style='margin:0'>{items}{more}</ul>"
 
 
 def plan_html(plan: Any) -> str:
-    """The plan as an escaped HTML list (at most LISTED lines of each part)."""
-    parts = []
-    for title, items, text in (
-        ("Entities", list(plan.entities), _entity_text),
-        ("Associations", list(plan.associations), _assoc_text),
-    ):
-        lines = "".join(f"<li>{escape(text(x))}</li>" for x in items[:LISTED])
-        more = f"<li>… and {len(items) - LISTED} more</li>" if len(items) > LISTED else ""
-        parts.append(f"<b>{title}</b> ({len(items)})<ul style='margin:0'>{lines}{more}</ul>")
+    """The plan as escaped HTML lists (at most LISTED lines each): what goes, and what stays and why."""
+    parts = [
+        _section("Entities deleted", [_entity_text(e) for e in plan.entities]),
+        _section("Associations deleted", [_assoc_text(a) for a in plan.associations]),
+    ]
+    if plan.memberships:
+        parts.append(
+            _section("Trial memberships removed", [f"{tc} in {trial}" for tc, trial in plan.memberships])
+        )
+    if plan.kept:
+        parts.append(_section("Kept", [f"{_entity_text(e)}: {why}" for e, why in plan.kept]))
     return "<div style='max-height:20em;overflow:auto'>" + "".join(parts) + "</div>"
 
 
@@ -106,10 +104,15 @@ class CleanupForm(LineageForm):
         self.details.add_class("lineage-cleanup-details")
         super().__init__(
             client,
-            [w.HBox([self.context, self.reload]), w.HBox([self.preview_button, self.dry_run_button]), self.details,
-             w.HBox([self.confirm, self.delete_button]), self.progress],
+            [
+                w.HBox([self.context, self.reload]),
+                w.HBox([self.preview_button, self.dry_run_button]),
+                self.details,
+                w.HBox([self.confirm, self.delete_button]),
+                self.progress,
+            ],
             **kwargs,
-        )  # fmt: skip
+        )
         self.add_class("lineage-cleanup-form")
         self.context.observe(self.guard(lambda _c: self._context_changed()), names="value")
         self.confirm.observe(lambda _c: self.refresh_state(), names="value")
@@ -134,7 +137,8 @@ class CleanupForm(LineageForm):
         if not self._busy:
             chosen = self.context.value is not None
             self.preview_button.disabled = self.dry_run_button.disabled = not chosen
-            self.delete_button.disabled = not (chosen and self.confirm.value)
+            self.confirm.disabled = self.plan is None
+            self.delete_button.disabled = not (chosen and self.plan is not None and self.confirm.value)
 
     def _context_changed(self) -> None:
         self.plan = None
@@ -144,7 +148,7 @@ class CleanupForm(LineageForm):
 
     def _chosen(self) -> str:
         if self.context.value is None:
-            raise ValueError("choose a context first")
+            raise FormError("choose a context first")
         return self.context.value
 
     # -- actions --------------------------------------------------------
@@ -165,6 +169,7 @@ class CleanupForm(LineageForm):
         self.details.value = plan_html(plan)
         self.confirm.description = f"I understand: delete {plan_summary(plan)}"
         self.set_status(f"{verb} {plan_summary(plan)}", "info")
+        self.refresh_state()
 
     def _on_progress(self, done: int, total: int) -> None:
         self.progress.max = max(total, 1)
@@ -172,24 +177,34 @@ class CleanupForm(LineageForm):
         self.progress.description = f"{done}/{total}"
 
     def delete(self) -> Any:
-        """Delete the context's clean-up set (needs the confirm box); returns the report."""
+        """Delete what the preview listed (needs the confirm box); returns the report.
+
+        Refused, with the new list shown, when the clean-up set changed since the preview."""
         arn = self._chosen()
+        if self.plan is None:
+            raise FormError("preview first: Delete removes exactly what the preview lists")
         if not self.confirm.value:
-            raise ValueError("tick the confirm box first: Delete removes everything the preview lists")
+            raise FormError("tick the confirm box first: Delete removes everything the preview lists")
+        now = self.client.plan_cleanup(arn)
+        if _identity(now) != _identity(self.plan):
+            self._show_plan(now, "the store changed since the preview; now it would delete")
+            self.confirm.value = False
+            raise FormError("the store changed since the preview: check the new list and confirm again")
         self.progress.value, self.progress.max, self.progress.description = 0, 1, ""
         self.progress.bar_style = "info"
         report = self.client.cleanup(arn, on_progress=self._on_progress)
         self.value = report
         errors = list(getattr(report, "errors", []) or [])
-        ents, assocs = _count(report.deleted_entities), _count(report.deleted_associations)
+        ents, assocs = len(report.deleted_entities), len(report.deleted_associations)
         self.progress.bar_style = "danger" if errors else "success"
         listing = "".join(f"<li>{escape(e)}</li>" for e in errors[:LISTED])
         summary = f"deleted {plural(ents, 'entity', 'entities')} and {plural(assocs, 'association')}"
         failed = f"; <b>{plural(len(errors), 'error')}</b><ul>{listing}</ul>" if errors else ""
-        self.details.value = escape(summary) + failed
+        self.load()  # the context is gone: this clears the preview
+        self.plan = None
         self.confirm.value = False
         self.confirm.description = "I understand: delete everything listed"
-        self.load()
+        self.details.value = escape(summary) + failed
         if errors:
             self.set_status(f"{summary}; {len(errors)} failed: {errors[0]}", "error")
         else:

@@ -9,7 +9,7 @@ import ipywidgets as w
 from lineage_magics.errors import LineageError
 
 from . import rules
-from .base import LineageForm, escape, labelled
+from .base import FormError, LineageForm, escape, labelled
 
 KINDS = ("context", "action", "artifact")
 MAX_PROPERTIES = 30
@@ -35,7 +35,7 @@ class PropertyRows(w.VBox):
     def add_row(self, key: str = "", value: str = "") -> None:
         """Append a row (refused beyond the limit)."""
         if len(self.rows.children) >= MAX_PROPERTIES:
-            raise ValueError(f"at most {MAX_PROPERTIES} properties")
+            raise FormError(f"at most {MAX_PROPERTIES} properties")
         k = w.Text(value=key, placeholder="key", layout=w.Layout(width="14em"))
         v = w.Text(value=value, placeholder="value", layout=w.Layout(width="20em"))
         remove = w.Button(icon="trash", tooltip="remove this property", layout=w.Layout(width="3em"))
@@ -100,8 +100,13 @@ class EntityForm(LineageForm):
         self.name.add_class("lineage-entity-name")
         self.name_hint = w.HTML()
         self.name_hint.add_class("lineage-name-hint")
-        self.type = w.Combobox(description="Type", placeholder="e.g. DataSet, Model", ensure_option=False,
-                               continuous_update=True, **_wide())  # fmt: skip
+        self.type = w.Combobox(
+            description="Type",
+            placeholder="e.g. DataSet, Model",
+            ensure_option=False,
+            continuous_update=True,
+            **_wide(),
+        )
         self.type.add_class("lineage-entity-type")
         self.source_uri = w.Text(description="Source URI", continuous_update=True, **_wide())
         self.source_uri.add_class("lineage-entity-uri")
@@ -121,9 +126,17 @@ class EntityForm(LineageForm):
         name_row = w.HBox(
             [self.name, self.name_hint], layout=w.Layout(align_items="center", grid_gap="0.5em")
         )
-        fields = [labelled("Kind", self.kind), name_row, self.type, self.source_uri, self.action_status,
-                  self.description, labelled("Properties", self.properties, align="flex-start"), labelled("", self.create),
-                  self.result]  # fmt: skip
+        fields = [
+            labelled("Kind", self.kind),
+            name_row,
+            self.type,
+            self.source_uri,
+            self.action_status,
+            self.description,
+            labelled("Properties", self.properties, align="flex-start"),
+            labelled("", self.create),
+            self.result,
+        ]
         super().__init__(client, fields, **kwargs)
         self.add_class("lineage-entity-form")
         self.kind.observe(self.guard(lambda _c: self._kind_changed()), names="value")
@@ -192,7 +205,7 @@ class EntityForm(LineageForm):
         """Create the entity (what Create does); returns it, or raises why it could not."""
         problems = self.problems()
         if problems:
-            raise ValueError("cannot create: " + "; ".join(problems))
+            raise FormError("cannot create: " + "; ".join(problems))
         kind, name, type_ = self.kind.value, self.name.value, self.type.value.strip()
         uri = self.source_uri.value.strip() or None
         props = dict(self.properties.pairs) or None
@@ -201,8 +214,9 @@ class EntityForm(LineageForm):
         if kind == "context":
             entity = c.create_context(name, type_, uri, description=description, properties=props)
         elif kind == "action":
-            entity = c.create_action(name, type_, uri, status=self.action_status.value, description=description,
-                                     properties=props)  # fmt: skip
+            entity = c.create_action(
+                name, type_, uri, status=self.action_status.value, description=description, properties=props
+            )
         else:
             entity = c.create_artifact(uri, type_, name or None, properties=props)
         self.value = entity

@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from lineage_magics.graph import LINEAGE_TYPES
 
-from .base import LineageForm, escape, labelled
+from .base import FormError, LineageForm, escape, labelled
 from .picker import EntityPicker, load_entities
 
 EXPORTS = {  # format -> (file extension, MIME type, LineageGraph method)
@@ -60,8 +60,9 @@ class ExploreForm(LineageForm):
         self.value: Any = None
         self.export_dir = Path(export_dir) if export_dir is not None else None
         self.start = EntityPicker("Start", css="lineage-explore-start", rows=6)
-        self.direction = w.ToggleButtons(options=["up", "both", "down"], value=direction,
-                                         style={"button_width": "4.5em"})  # fmt: skip
+        self.direction = w.ToggleButtons(
+            options=["up", "both", "down"], value=direction, style={"button_width": "4.5em"}
+        )
         self.direction.add_class("lineage-explore-direction")
         self.depth = w.IntSlider(
             value=depth, min=1, max=25, continuous_update=False, layout=w.Layout(width="15em")
@@ -116,12 +117,22 @@ class ExploreForm(LineageForm):
             return w.HTML(f"<small>{escape(text)}</small>")
 
         options = w.VBox(
-            [labelled("Direction", self.direction, "7.5em"), labelled("Depth", self.depth, "7.5em"),
-             labelled("Max vertices", self.max_vertices, "7.5em"), labelled("", self.trace_button, "7.5em")],
-        )  # fmt: skip
+            [
+                labelled("Direction", self.direction, "7.5em"),
+                labelled("Depth", self.depth, "7.5em"),
+                labelled("Max vertices", self.max_vertices, "7.5em"),
+                labelled("", self.trace_button, "7.5em"),
+            ],
+        )
         filters = w.VBox(
-            [small("Lineage types"), self.lineage_types, small("Types"), self.types, small("none chosen: all")],
-        )  # fmt: skip
+            [
+                small("Lineage types"),
+                self.lineage_types,
+                small("Types"),
+                self.types,
+                small("none chosen: all"),
+            ],
+        )
         controls = w.GridBox(
             [self.start, options, filters],
             layout=w.Layout(width="100%", grid_template_columns="minmax(0, 1fr) 23em 13em", grid_gap="1em"),
@@ -130,8 +141,10 @@ class ExploreForm(LineageForm):
         side = w.VBox(
             [small("Vertices"), self.vertices, self.recentre_button], layout=w.Layout(min_width="0")
         )
-        exports = w.HBox([small("Export"), *self.export_buttons.values(), self.download],
-                         layout=w.Layout(align_items="center", grid_gap="0.5em"))  # fmt: skip
+        exports = w.HBox(
+            [small("Export"), *self.export_buttons.values(), self.download],
+            layout=w.Layout(align_items="center", grid_gap="0.5em"),
+        )
         body = w.GridBox(
             [graph_box, side],
             layout=w.Layout(width="100%", grid_template_columns="minmax(0, 1fr) 19em", grid_gap="1em"),
@@ -158,7 +171,7 @@ class ExploreForm(LineageForm):
         """Trace from ``start`` (an ARN; default: the picker's choice) and show the graph."""
         arn = start or self.start.value
         if arn is None:
-            raise ValueError("choose a start entity first")
+            raise FormError("choose a start entity first")
         graph = self.client.trace(
             arn,
             direction=self.direction.value,
@@ -196,7 +209,7 @@ class ExploreForm(LineageForm):
         """Trace again from ``arn`` (default: the vertex chosen in the list)."""
         arn = arn or self.vertices.value
         if arn is None:
-            raise ValueError("choose a vertex in the list first")
+            raise FormError("choose a vertex in the list first")
         return self.trace(arn)
 
     # -- export ---------------------------------------------------------
@@ -206,9 +219,9 @@ class ExploreForm(LineageForm):
         Written to ``path`` when given, else into ``export_dir`` when the form has one.
         """
         if fmt not in EXPORTS:
-            raise ValueError(f"export format must be one of {', '.join(EXPORTS)}, not {fmt!r}")
+            raise FormError(f"export format must be one of {', '.join(EXPORTS)}, not {fmt!r}")
         if self.value is None:
-            raise ValueError("nothing to export: trace a graph first")
+            raise FormError("nothing to export: trace a graph first")
         ext, mime, method = EXPORTS[fmt]
         options = {"max_vertices": self.max_vertices.value} if fmt == "svg" else {}
         text = getattr(self.value, method)(**options)

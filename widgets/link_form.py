@@ -9,7 +9,7 @@ import ipywidgets as w
 from lineage_magics.spec import default_association_type
 
 from . import rules
-from .base import LineageForm, escape
+from .base import FormError, LineageForm, escape
 from .picker import EntityPicker, load_entities
 
 DEFAULT = ""  # the association-type option meaning "the default for the two kinds"
@@ -58,10 +58,15 @@ class LinkForm(LineageForm):
         )
         super().__init__(
             client,
-            [pickers, w.HBox([self.type, self.type_hint]), w.HBox([self.link, self.reload]), self.links_title,
-             self.links],
+            [
+                pickers,
+                w.HBox([self.type, self.type_hint]),
+                w.HBox([self.link, self.reload]),
+                self.links_title,
+                self.links,
+            ],
             **kwargs,
-        )  # fmt: skip
+        )
         self.add_class("lineage-link-form")
         self.source.observe_choice(self.guard(lambda _arn: self._source_changed()))
         self.destination.observe_choice(self.guard(lambda _arn: self._pair_changed()))
@@ -137,9 +142,9 @@ class LinkForm(LineageForm):
         """Link source → destination (what Link does); returns the Association."""
         src, dst = self.source.entity, self.destination.entity
         if src is None or dst is None:
-            raise ValueError("choose a source and a destination first")
+            raise FormError("choose a source and a destination first")
         if src.arn == dst.arn:
-            raise ValueError("an entity cannot be linked to itself")
+            raise FormError("an entity cannot be linked to itself")
         assoc = self.client.associate(src.arn, dst.arn, self.chosen_type())
         self.value = assoc
         self.show_links()

@@ -8,8 +8,11 @@ import re
 ALNUM = re.compile(r"[A-Za-z0-9]")
 
 # CreateX input member -> the shape holding its rule
-_NAME_MEMBER = {"context": ("CreateContext", "ContextName"), "action": ("CreateAction", "ActionName"),
-                "artifact": ("CreateArtifact", "ArtifactName")}  # fmt: skip
+_NAME_MEMBER = {
+    "context": ("CreateContext", "ContextName"),
+    "action": ("CreateAction", "ActionName"),
+    "artifact": ("CreateArtifact", "ArtifactName"),
+}
 
 
 @functools.cache

@@ -103,9 +103,16 @@ def lab(tmp_path_factory):
     )
     log = root / "jupyter.log"
     cmd = [
-        str(BIN / "jupyter"), "lab", "--no-browser", "--port", str(port), f"--ServerApp.token={token}",
-        "--allow-root", f"--ServerApp.root_dir={root}", "--ServerApp.port_retries=0",
-    ]  # fmt: skip
+        str(BIN / "jupyter"),
+        "lab",
+        "--no-browser",
+        "--port",
+        str(port),
+        f"--ServerApp.token={token}",
+        "--allow-root",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.port_retries=0",
+    ]
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     server = Lab(f"http://127.0.0.1:{port}", token, root, store_url, log)

@@ -24,20 +24,28 @@ def seed_mnist(client) -> None:
     """The 12-vertex MNIST workflow of SageMaker's lineage documentation (for the explore form)."""
     ctx = client.create_context("mnist-workflow", "MLWorkflow", "1700000000", properties={"example": "true"})
     art = {
-        "images": client.create_artifact(f"{EXAMPLES}/t10k-images-idx3-ubyte.gz", "TestData", "mnist-test-images"),
-        "labels": client.create_artifact(f"{EXAMPLES}/t10k-labels-idx1-ubyte.gz", "TestLabels", "mnist-test-labels"),
+        "images": client.create_artifact(
+            f"{EXAMPLES}/t10k-images-idx3-ubyte.gz", "TestData", "mnist-test-images"
+        ),
+        "labels": client.create_artifact(
+            f"{EXAMPLES}/t10k-labels-idx1-ubyte.gz", "TestLabels", "mnist-test-labels"
+        ),
         "model": client.create_artifact(f"{EXAMPLES}/model/model.tar.gz", "Model", "mnist-model"),
         "train-image": client.create_artifact(
-            "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.3.1-cpu-py37", "Image",
+            "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.3.1-cpu-py37",
+            "Image",
             "tensorflow-training",
         ),
         "serve-image": client.create_artifact(
-            "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.3.1-cpu", "Image",
+            "763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-inference:2.3.1-cpu",
+            "Image",
             "tensorflow-inference",
         ),
         "int8": client.create_artifact("s3://bucket/mnist/int8/model.tar.gz", "Model", "mnist-model-int8"),
-        "copy": client.create_artifact("s3://bucket/mnist/t10k-images-idx3-ubyte.gz", "TestData", "mnist-images-copy"),
-    }  # fmt: skip
+        "copy": client.create_artifact(
+            "s3://bucket/mnist/t10k-images-idx3-ubyte.gz", "TestData", "mnist-images-copy"
+        ),
+    }
     build = client.create_action(
         "model-build-step", "ModelBuild", status="Completed", properties={"Example": "Metadata"}
     )
@@ -45,14 +53,21 @@ def seed_mnist(client) -> None:
     endpoint = client.create_context("mnist-endpoint", "Endpoint")
     job = client.create_trial_component("tensorflow-training-job")
     links = [
-        (ctx, art["images"], "AssociatedWith"), (ctx, art["labels"], "AssociatedWith"),
-        (ctx, build, "AssociatedWith"), (ctx, art["model"], "AssociatedWith"),
-        (art["images"], build, "ContributedTo"), (art["labels"], build, "ContributedTo"),
-        (art["train-image"], build, "ContributedTo"), (build, art["model"], "Produced"),
-        (build, job, "AssociatedWith"), (art["model"], deploy, "ContributedTo"),
-        (art["serve-image"], deploy, "ContributedTo"), (deploy, endpoint, "AssociatedWith"),
-        (art["int8"], art["model"], "DerivedFrom"), (art["copy"], art["images"], "SameAs"),
-    ]  # fmt: skip
+        (ctx, art["images"], "AssociatedWith"),
+        (ctx, art["labels"], "AssociatedWith"),
+        (ctx, build, "AssociatedWith"),
+        (ctx, art["model"], "AssociatedWith"),
+        (art["images"], build, "ContributedTo"),
+        (art["labels"], build, "ContributedTo"),
+        (art["train-image"], build, "ContributedTo"),
+        (build, art["model"], "Produced"),
+        (build, job, "AssociatedWith"),
+        (art["model"], deploy, "ContributedTo"),
+        (art["serve-image"], deploy, "ContributedTo"),
+        (deploy, endpoint, "AssociatedWith"),
+        (art["int8"], art["model"], "DerivedFrom"),
+        (art["copy"], art["images"], "SameAs"),
+    ]
     for src, dst, kind in links:
         client.associate(src, dst, kind)
 
@@ -124,6 +139,8 @@ def test_create_link_and_trace_through_the_page(lab, page, shots):
     create.click()
     expect(status).to_have_text("created action train-model")
     expect(entity.locator(".lineage-entity-result")).to_contain_text("train-model")
+    create.click()  # the same name again: the service's refusal shows in the status line, in red
+    expect(status.locator(".lineage-status-error")).to_contain_text("already exists")
 
     entity.locator(".lineage-entity-kind button", has_text="artifact").click()
     retype(name, "train-data")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import ipywidgets as w
 import pytest
 
 import widgets
-from lineage_magics.errors import LineageError
-from widgets.base import LineageForm
+from lineage_magics.errors import LineageError, NotFoundError
+from widgets.base import FormError, LineageForm
 
 
 class Probe(LineageForm):
@@ -86,3 +88,26 @@ def test_form_builds_each_kind(client):
 def test_form_rejects_an_unknown_kind_with_a_suggestion(client):
     with pytest.raises(LineageError, match=r"no form 'explor' \(did you mean 'explore'\?\)"):
         widgets.form("explor", client)
+
+
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (FormError("choose a context first"), "choose a context first"),
+        (NotFoundError("no context named 'x'"), "NotFoundError: no context named 'x'"),
+        (ZeroDivisionError("division by zero"), "ZeroDivisionError: division by zero"),
+    ],
+)
+def test_errors_are_shown_and_logged(client, caplog, error, shown):
+    def fail(_form):
+        raise error
+
+    form = Probe(client, fail)
+    with caplog.at_level(logging.INFO, logger="widgets"):
+        form.go.click()
+    assert form.status == shown and form.error is error
+    record = caplog.records[-1]
+    if isinstance(error, LineageError):  # the message is the whole story
+        assert record.levelno == logging.INFO and record.exc_info is None
+    else:  # a bug: logged with its traceback
+        assert record.levelno == logging.ERROR and record.exc_info[1] is error

@@ -53,14 +53,50 @@ def test_dry_run_changes_nothing(client, reader, project):
     assert snapshot(reader) == before
 
 
-def test_delete_needs_the_confirm_box(client, reader, project):
+def test_delete_needs_a_preview_and_the_confirm_box(client, reader, project):
     before = snapshot(reader)
     form = CleanupForm(client, context="project")
-    assert form.delete_button.disabled
+    assert form.delete_button.disabled and form.confirm.disabled
+    form.confirm.value = True  # ticked in code, without a preview
     form.delete_button.click()  # a programmatic click bypasses `disabled`: still refused
+    assert form.status == "preview first: Delete removes exactly what the preview lists"
+    form.confirm.value = False
+    form.preview_button.click()
+    assert not form.confirm.disabled and form.delete_button.disabled
+    form.delete_button.click()
     assert form.status_level == "error"
-    assert form.status.startswith("ValueError: tick the confirm box first")
+    assert form.status.startswith("tick the confirm box first")
     assert snapshot(reader) == before
+
+
+def test_delete_is_refused_when_the_store_changed_since_the_preview(client, reader, project):
+    form = CleanupForm(client, context="project")
+    form.preview_button.click()
+    form.confirm.value = True
+    extra = reader.create_artifact("s3://bucket/late.csv", "DataSet", "late")
+    reader.associate("project", extra)  # a new member after the preview
+    before = snapshot(reader)
+    form.delete_button.click()
+    assert form.status == "the store changed since the preview: check the new list and confirm again"
+    assert "late" in form.details.value and not form.confirm.value
+    assert snapshot(reader) == before
+    form.confirm.value = True
+    form.delete_button.click()
+    assert form.status_level == "ok", form.status
+    assert reader.list("contexts")[0].name == "other"
+
+
+def test_preview_lists_what_is_kept_and_why(client, reader, project):
+    shared = reader.get("model")
+    reader.associate("other", shared)  # the model is also used by another context
+    form = CleanupForm(client, context="project")
+    form.preview_button.click()
+    assert "keeps 1 shared" in form.status
+    assert "Kept</b> (1)" in form.details.value and "model" in form.details.value
+    form.confirm.value = True
+    form.delete_button.click()
+    assert form.status_level == "ok", form.status
+    assert reader.get("model").arn == shared.arn  # still there
 
 
 def test_delete_leaves_nothing_behind_and_the_bar_reaches_its_max(client, reader, project):
@@ -69,7 +105,7 @@ def test_delete_leaves_nothing_behind_and_the_bar_reaches_its_max(client, reader
     plan = form.plan
     planned = {getattr(e, "arn", e) for e in plan.entities}
     assert project.arn in planned and len(planned) == 4  # the context and its three members
-    total = len(plan.entities) + len(plan.associations)
+    total = len(plan)
     form.confirm.value = True
     assert not form.delete_button.disabled
     form.delete_button.click()
@@ -78,6 +114,7 @@ def test_delete_leaves_nothing_behind_and_the_bar_reaches_its_max(client, reader
     assert form.progress.max == total
     assert form.progress.value == form.progress.max
     assert form.progress.bar_style == "success"
+    assert form.details.value == form.status  # the report replaces the preview
     entities, associations = snapshot(reader)
     assert associations == []
     assert [reader.get(arn).name for arn in entities] == ["other"]
@@ -95,6 +132,7 @@ def test_changing_the_context_clears_the_preview_and_the_confirmation(client, pr
 
 def test_an_error_during_delete_shows_in_the_status_line(client, reader, project):
     form = CleanupForm(client, context="project")
+    form.preview_button.click()
     form.confirm.value = True
     reader.cleanup("project")  # someone else cleaned it up first
     form.delete_button.click()
@@ -107,4 +145,4 @@ def test_no_contexts(client):
     assert form.context.options == ()
     assert form.preview_button.disabled and form.delete_button.disabled
     form.preview_button.click()
-    assert form.status == "ValueError: choose a context first"
+    assert form.status == "choose a context first"
