@@ -116,8 +116,10 @@ def test_interrupted_cleanup_is_finished_by_a_rerun(tmp_path, fresh_client):
 
 
 def test_cleanup_survives_throttling(lc):
-    workflow(lc, "wf", 167)  # 334 members, 501 associations
-    assert len(lc.list("associations")) == 501
+    workflow(lc, "wf", 167)  # 334 members, 501 associations (one member will be shared)
+    workflow(lc, "keep", 5)  # must survive untouched
+    lc._add_association(lc.resolve("keep"), lc.resolve("wf-step0"), "AssociatedWith")  # shared
+    assert len(lc.list("associations")) == 501 + 15 + 1
     lc.retry_base = 0.005  # keep the test quick; the retry loop is the same
     local_service(lc.sagemaker).configure(throttle_rate=0.3, seed=7)
     counter = CallCounter(lc.sagemaker)
@@ -125,8 +127,11 @@ def test_cleanup_survives_throttling(lc):
     local_service(lc.sagemaker).configure(throttle_rate=0.0)
     assert counter.errors["ThrottlingException"] > 200  # a third of ~1200 calls was refused
     assert report.ok, report.errors[:3]
-    assert len(report.deleted_associations) == 501 and len(report.deleted_entities) == 335
-    assert store_is_empty(lc)
+    assert len(report.deleted_associations) == 501 and len(report.deleted_entities) == 334
+    assert [e.name for e in lc.list("contexts")] == ["keep"]
+    assert {e.name for e in lc.list("actions")} == {"wf-step0", *(f"keep-step{i}" for i in range(5))}
+    assert len(lc.list("artifacts")) == 5 and len(lc.list("associations")) == 16
+    assert lc.context_graph("keep").vertex(lc.resolve("wf-step0")).name == "wf-step0"
 
 
 def test_throttling_from_url_and_progress_bar(tmp_path, capsys):
