@@ -59,7 +59,8 @@ class LineageForm(w.VBox):
     Subclasses build their children and call ``super().__init__(client, children)``.
     Button and observer callbacks go through :meth:`action` / :meth:`guard`, so an
     exception never escapes silently: it is shown in red in the status line, kept in
-    ``self.error`` and logged (with its traceback) to the ``widgets`` logger.
+    ``self.error`` and logged to the ``widgets`` logger (a bug with its traceback).
+    ``register_callback(fn)`` calls ``fn(value)`` whenever the form produces a new value.
     """
 
     title = ""
@@ -133,6 +134,8 @@ class LineageForm(w.VBox):
             self._busy = False
             for b, was in zip(buttons, before, strict=True):
                 b.disabled = was
+            if self._status_level == "busy":  # the work said nothing more
+                self.set_status("")
             self.refresh_state()
 
     def refresh_state(self) -> None:
@@ -165,14 +168,6 @@ class LineageForm(w.VBox):
                 self.show_error(exc)
 
         return handler
-
-    def button(self, description: str, on_click: Callable[..., Any], *, css: str = "", **kwargs: Any):
-        """A Button whose click runs ``on_click`` through :meth:`action`."""
-        b = w.Button(description=description, **kwargs)
-        if css:
-            b.add_class(css)
-        b.on_click(self.action(lambda _b: on_click(), f"{description}…"))
-        return b
 
     # -- results --------------------------------------------------------
     def register_callback(self, fn: Callable[[Any], Any]) -> None:

@@ -6,8 +6,6 @@ from typing import Any
 
 import ipywidgets as w
 
-from lineage_magics.errors import LineageError
-
 from . import rules
 from .base import FormError, LineageForm, escape, labelled
 
@@ -51,10 +49,6 @@ class PropertyRows(w.VBox):
         self.rows.children = [r for r in self.rows.children if r is not row]
         self._on_change()
 
-    def clear(self) -> None:
-        self.rows.children = []
-        self._on_change()
-
     @property
     def pairs(self) -> list[tuple[str, str]]:
         """(key, value) of every row that is not blank."""
@@ -65,16 +59,19 @@ class PropertyRows(w.VBox):
                 out.append((key.strip(), value))
         return out
 
-    def problem(self) -> str | None:
-        """Why the rows cannot be sent, or None."""
+    def problem(self, kind: str) -> str | None:
+        """Why the rows cannot be sent as a ``kind``'s properties, or None."""
+        key_max, value_max = rules.property_limits(kind)
         seen: set[str] = set()
         for key, value in self.pairs:
             if not key:
                 return f"a property has a value ({value[:20]!r}) but no key"
             if key in seen:
                 return f"property {key!r} appears twice"
-            if len(key) > 2500 or len(value) > 2500:
-                return f"property {key[:20]!r}: keys and values hold at most 2500 characters"
+            if len(key) > key_max:
+                return f"property {key[:20]!r}…: keys hold at most {key_max} characters"
+            if len(value) > value_max:
+                return f"property {key!r}: values hold at most {value_max} characters"
             seen.add(key)
         return None
 
@@ -90,7 +87,7 @@ class EntityForm(LineageForm):
 
     def __init__(self, client: Any = None, kind: str = "context", **kwargs: Any) -> None:
         if kind not in KINDS:
-            raise LineageError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+            raise FormError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
         self.value: Any = None
         self.kind = w.ToggleButtons(options=list(KINDS), value=kind, style={"button_width": "7em"})
         self.kind.add_class("lineage-entity-kind")
@@ -162,7 +159,7 @@ class EntityForm(LineageForm):
             found.append("source URI: required for an artifact")
         elif len(uri) > rules.max_length("CreateArtifact", "Source.SourceUri"):
             found.append("source URI: at most 2048 characters")
-        prop = self.properties.problem()
+        prop = self.properties.problem(kind)
         if prop:
             found.append(prop)
         return found
@@ -241,6 +238,8 @@ class EntityForm(LineageForm):
         """Open an ExploreForm on the created entity below this form; returns it."""
         from .explorer import ExploreForm
 
-        form = ExploreForm(self.client, start=(entity or self.value).arn)
+        entity = entity or self.value
+        form = ExploreForm(self.client, start=entity.arn)
         self.result.children = [*self.result.children[:1], form]
+        self.set_status(f"exploring {entity.name or entity.source_uri} below", "info")
         return form

@@ -34,6 +34,14 @@ def name_rule(kind: str) -> tuple[str, int]:
 
 
 @functools.cache
+def property_limits(kind: str) -> tuple[int, int]:
+    """(key, value) maximum lengths of a context's, action's or artifact's properties."""
+    operation = _NAME_MEMBER[kind][0]
+    shape = _member(operation, "Properties")
+    return int(shape.key.metadata["max"]), int(shape.value.metadata["max"])
+
+
+@functools.cache
 def action_statuses() -> tuple[str, ...]:
     """SageMaker's ActionStatus values."""
     return tuple(_member("CreateAction", "Status").enum)

@@ -111,3 +111,12 @@ def test_errors_are_shown_and_logged(client, caplog, error, shown):
         assert record.levelno == logging.INFO and record.exc_info is None
     else:  # a bug: logged with its traceback
         assert record.levelno == logging.ERROR and record.exc_info[1] is error
+
+
+def test_the_busy_message_does_not_outlive_the_work(client):
+    form = Probe(client, lambda f: None)
+    form.go.click()
+    assert form.status == "" and form.status_level == "info"
+    said = Probe(client, lambda f: f.set_status("all done", "ok"))
+    said.go.click()
+    assert said.status == "all done"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lineage_magics.errors import ServiceError
-from widgets import EntityForm, ExploreForm
+from widgets import EntityForm, ExploreForm, FormError
 from widgets.entity_form import MAX_PROPERTIES
 
 
@@ -173,3 +173,17 @@ def test_the_created_entity_can_be_explored(client):
     assert isinstance(explorer, ExploreForm)
     assert explorer.value.start == form.value.arn
     assert len(explorer.value.vertices) == 2
+
+
+def test_property_value_limits_follow_the_kind(client):
+    form = EntityForm(client, kind="context")
+    fill(form, "context", "ctx", "Workflow")
+    form.properties.add_row("notes", "x" * 3000)
+    assert form.problems() == ["property 'notes': values hold at most 2500 characters"]
+    fill(form, "artifact", "", "DataSet", "s3://bucket/a")
+    assert form.problems() == []  # artifact property values may hold 4096
+
+
+def test_an_unknown_kind_is_refused(client):
+    with pytest.raises(FormError, match="kind must be one of context, action, artifact, not 'model'"):
+        EntityForm(client, kind="model")
