@@ -40,7 +40,7 @@ def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        return [v for v in value.replace(",", " ").split() if v]
+        return [v.strip() for v in value.split(",") if v.strip()]
     return [str(v) for v in value]
 
 
