@@ -7,6 +7,8 @@ from typing import Any
 
 import ipywidgets as w
 
+from .base import FormError
+
 ENTITY_KINDS = ("contexts", "actions", "artifacts", "trial-components")
 SHOWN = 500  # matches listed at most; the count says how many matched
 
@@ -86,7 +88,7 @@ class EntityPicker(w.VBox):
     @value.setter
     def value(self, arn: str | None) -> None:
         if arn is not None and arn not in self._by_arn:
-            raise KeyError(f"not among the entities offered: {arn}")
+            raise FormError(f"not among the entities offered: {arn}")
         if arn is not None and arn not in {a for _l, a in self.select.options}:
             self.filter.value = ""
         self.select.value = arn
