@@ -11,13 +11,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 __all__ = ["connect", "LineageClient", "LineageGraph", "load_ipython_extension", "unload_ipython_extension"]
 
+# Bound eagerly (the module is cheap: boto3 loads on the first call) so that importing the
+# ``lineage_magics.connect`` submodule can never shadow the function of the same name.
+from .connect import connect  # noqa: E402
+
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
-    from .connect import connect
     from .graph import LineageGraph
 
 _LAZY = {
-    "connect": ("connect", "connect"),
     "LineageClient": ("client", "LineageClient"),
     "LineageGraph": ("graph", "LineageGraph"),
 }
