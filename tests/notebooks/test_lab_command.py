@@ -1,0 +1,169 @@
+"""The README's main command: ``./run lab`` brings up JupyterLab on the tutorials, and they run there.
+
+The server is started exactly as the README says (plus headless options), with ``LINEAGE_VENV``
+pointing at the environment running these tests so that ``run`` reuses it instead of building a
+new one. The quickstart is then opened as Lab opens it (a session on the notebook) and every code
+cell executed on that session's kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client import BlockingKernelClient
+
+REPO = Path(__file__).resolve().parents[2]
+TUTORIALS = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
+QUICKSTART = "01-quickstart-magics.ipynb"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Lab:
+    """A JupyterLab server answering on 127.0.0.1:port with a token."""
+
+    def __init__(self, port: int, token: str, process: subprocess.Popen, log: Path):
+        self.port, self.token, self.process, self.log = port, token, process, log
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}",
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                raw = r.read()
+                return r.status, json.loads(raw) if raw else {}
+        except urllib.error.HTTPError as e:
+            return e.code, {}
+
+    def wait_until_up(self, deadline: float) -> dict:
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"./run lab exited with {self.process.returncode}:\n{self.log.read_text()[-3000:]}"
+                )
+            try:
+                status, body = self.request("GET", "/api/status")
+                if status == 200:
+                    return body
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(1)
+        pytest.fail(f"JupyterLab did not answer on port {self.port}:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def lab(tmp_path):
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ)
+    env.update(
+        LINEAGE_VENV=sys.prefix,  # reuse the environment running the tests (run only reinstalls the package)
+        JUPYTER_RUNTIME_DIR=str(tmp_path / "runtime"),
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"),
+    )
+    log = tmp_path / "lab.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            ["./run", "lab", "--no-browser", f"--port={port}", f"--ServerApp.token={token}", "--allow-root"],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: pip, then jupyter and its kernels
+        )
+    server = Lab(port, token, process, log)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def run_cells(connection_file: Path, cells: list) -> list[dict]:
+    """Execute the cells on the kernel of ``connection_file``; the output messages' contents."""
+    kc = BlockingKernelClient(connection_file=str(connection_file))
+    kc.load_connection_file()
+    kc.start_channels()
+    outputs: list[dict] = []
+    try:
+        kc.wait_for_ready(timeout=120)
+        for cell in cells:
+
+            def keep(msg, cell=cell):
+                if msg["msg_type"] in ("stream", "display_data", "execute_result", "error"):
+                    outputs.append(dict(msg["content"], msg_type=msg["msg_type"], source=cell.source))
+
+            reply = kc.execute_interactive(cell.source, timeout=180, output_hook=keep, allow_stdin=False)
+            assert reply["content"]["status"] == "ok", f"{cell.source.splitlines()[0]}: {reply['content']}"
+    finally:
+        kc.stop_channels()
+    return outputs
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_run_lab_serves_the_tutorials_and_runs_the_quickstart(lab, tmp_path):
+    status = lab.wait_until_up(time.monotonic() + 600)
+    assert "started" in status
+
+    code, listing = lab.request("GET", "/api/contents")
+    assert code == 200
+    served = {item["name"]: item["type"] for item in listing["content"]}
+    assert len(TUTORIALS) == 6
+    for name in TUTORIALS:
+        assert served.get(name) == "notebook", f"{name} is not served: {sorted(served)}"
+
+    code, model = lab.request("GET", f"/api/contents/{QUICKSTART}")
+    assert code == 200 and model["type"] == "notebook"
+    nb = nbformat.from_dict(model["content"])
+    cells = [c for c in nb.cells if c.cell_type == "code"]
+
+    code, session = lab.request(
+        "POST",
+        "/api/sessions",
+        {"path": QUICKSTART, "name": QUICKSTART, "type": "notebook", "kernel": {"name": "python3"}},
+    )
+    assert code == 201, session
+    kernel_id = session["kernel"]["id"]
+    connection_file = tmp_path / "runtime" / f"kernel-{kernel_id}.json"
+    assert connection_file.exists(), f"no connection file for kernel {kernel_id}"
+    try:
+        outputs = run_cells(connection_file, cells)
+    finally:
+        lab.request("DELETE", f"/api/sessions/{session['id']}")
+
+    assert not [o for o in outputs if o["msg_type"] == "error"]
+    svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
+    assert svgs, "no cell showed an SVG graph"
+    assert all(o["data"]["image/svg+xml"].lstrip().startswith(("<?xml", "<svg", "<!--")) for o in svgs)
+    assert any("%lineage trace" in o["source"] for o in svgs)
