@@ -250,6 +250,7 @@ def load_ext(args: dict) -> dict:
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     return {
         "median_s": statistics.median(r["total_s"] for r in runs),
+        "min_s": min(r["total_s"] for r in runs),
         "repeat": len(runs),
         "result": {"import_s": statistics.median(r["import_s"] for r in runs)},
         "maxrss_mb": round(max(r["maxrss_mb"] for r in runs), 1),

@@ -29,6 +29,39 @@ from report import Cell, Row, check, document, environment, fmt_time, skipped  #
 SYSTEMS = ("ours", "peer_mlmd", "peer_sqlite")
 
 
+# Why a row can miss its target and what would close it (details and measurements in FINDINGS.md).
+WHY_MISSED = {
+    "Bulk load": (
+        "bulk load: about half of `bulk_import` is SQLite maintaining the entity table's six indexes and the "
+        "edge table's three, the rest is Python building rows (an md5 Source hash, a JSON document and an "
+        "ARN-key regex per row); the floor writes two indexes and no documents. Closing it: rebuild the "
+        "secondary indexes after a large import instead of maintaining them row by row, skip `arn_key` for "
+        "context/action/artifact ARNs, reuse one JSON encoder (FINDINGS.md §1); 10× MLMD is the floor's "
+        "speed and also needs a leaner schema"
+    ),
+    "Full upstream closure": (
+        "full closure: our walk and hydration run at the plain-sqlite floor's speed (see vs floor), and MLMD "
+        "is only 2–4× slower than that floor on a closure, so 5× MLMD means beating plain SQLite itself: an "
+        "in-memory adjacency cache in the service, or results as rows instead of one dict per vertex "
+        "(FINDINGS.md §2)"
+    ),
+    "Trace": (
+        "trace: about a third of the time is building the result (a dict per vertex, an ARN tuple per edge) "
+        "in `Service.trace`, the rest the walk and hydration at the floor's speed (FINDINGS.md §2)"
+    ),
+    "One notebook write": (
+        "notebook write: four botocore calls, each serialised, validated, given a uuid4 request id and "
+        "committed in its own SQLite transaction (FINDINGS.md §3)"
+    ),
+}
+
+
+def best(report: dict) -> float:
+    """The figure a row reports: the best of the warm repeats (peers.md's convention, since other
+    work on this shared machine only ever adds time), or the single run's time."""
+    return report.get("min_s", report["median_s"])
+
+
 class TraceSpec(NamedTuple):
     name: str
     start: int  # artifact index
@@ -68,19 +101,38 @@ class Bench:
         if isinstance(report, str):
             return skipped(report)
         text = note(report["result"]) if note else ""
-        return Cell(seconds=report["median_s"], note=text, rss_mb=report.get("maxrss_mb"))
+        return Cell(seconds=best(report), note=text, rss_mb=report.get("maxrss_mb"))
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
         print(f"  {row.name}: ours {row.ours.render()}  [{row.met}]", file=sys.stderr, flush=True)
 
     # -- rows --------------------------------------------------------------------------------------
-    def bulk_load(self) -> None:
-        for path in self.db.values():
+    def db_mb(self, system: str) -> float:
+        """The store's size on disk (database plus WAL) in MB."""
+        paths = [Path(self.db[system] + suffix) for suffix in ("", "-wal")]
+        return sum(p.stat().st_size for p in paths if p.exists()) / 1e6
+
+    def load_best_of(self, system: str, tries: int) -> dict | str:
+        """Load into an empty store `tries` times (a fresh file each time); keep the fastest report."""
+        reports = []
+        for _ in range(tries):
             for suffix in ("", "-wal", "-shm"):
-                Path(path + suffix).unlink(missing_ok=True)
+                Path(self.db[system] + suffix).unlink(missing_ok=True)
+            report = self.run(system, "load")
+            if isinstance(report, str):
+                return report
+            reports.append(report)
+        return min(reports, key=best)
+
+    def bulk_load(self) -> None:
         rows = self.graph.row_count
-        cells = {s: self.cell(self.run(s, "load"), lambda r: f"{rows / 1000:.0f}k rows") for s in SYSTEMS}
+        cells = {}
+        for system in SYSTEMS:
+            report = self.load_best_of(system, 2)
+            cells[system] = self.cell(
+                report, lambda r, s=system: f"{rows / 1000:.0f}k rows, {self.db_mb(s):.0f} MB file"
+            )
         row = Row(
             name=f"Bulk load ({self.n:,} A + {self.n:,} E + {self.graph.edge_count:,} assoc = {rows:,} rows)",
             ours=cells["ours"],
@@ -146,7 +198,7 @@ class Bench:
             sum(c for op, c in calls.items() if op.startswith("Describe")),
         )
         cell = Cell(
-            seconds=ours["median_s"],
+            seconds=best(ours),
             note=f"{v:,} v, {ql} QueryLineage + {describes} Describe = {sum(calls.values())} calls",
             rss_mb=ours.get("maxrss_mb"),
         )
@@ -154,14 +206,14 @@ class Bench:
         if isinstance(sdk, dict):
             s = sdk["result"]
             other.append(
-                f"SDK LineageQuery: {fmt_time(sdk['median_s'])}, {s['calls']} call, returns {s['vertices']:,} of {v:,} v"
+                f"SDK LineageQuery: {fmt_time(best(sdk))}, {s['calls']} call, returns {s['vertices']:,} of {v:,} v"
             )
         else:
             other.append(f"SDK LineageQuery: {sdk}")
         if isinstance(naive, dict):
             s = naive["result"]
             other.append(
-                f"naive ListAssociations walk: {fmt_time(naive['median_s'])}, {s['calls']:,} calls, {s['vertices']:,} v"
+                f"naive ListAssociations walk: {fmt_time(best(naive))}, {s['calls']:,} calls, {s['vertices']:,} v"
             )
         else:
             other.append(f"naive walk: {naive}")
@@ -199,11 +251,9 @@ class Bench:
             self.add(Row(name="Clean-up of a context with 1,000 associations", ours=skipped(ours)))
             return
         r = ours["result"]
-        cell = Cell(
-            seconds=ours["median_s"], note=f"{r['total_calls']:,} calls", rss_mb=ours.get("maxrss_mb")
-        )
+        cell = Cell(seconds=best(ours), note=f"{r['total_calls']:,} calls", rss_mb=ours.get("maxrss_mb"))
         if isinstance(naive, dict):
-            other = f"naive SDK-style delete(disassociate=True) loop: {fmt_time(naive['median_s'])}, {naive['result']['total_calls']:,} calls"
+            other = f"naive SDK-style delete(disassociate=True) loop: {fmt_time(best(naive))}, {naive['result']['total_calls']:,} calls"
         else:
             other = f"naive loop: {naive}"
         row = Row(
@@ -240,7 +290,9 @@ class Bench:
         report = self.run("ours", "load_ext", repeat=5)
         row = Row(
             name="`%load_ext lineage_magics` (fresh process, IPython already up)",
-            ours=self.cell(report, lambda r: f"import {r['import_s'] * 1000:.0f} ms"),
+            ours=self.cell(
+                report, lambda r: f"`import lineage_magics` {fmt_time(r['import_s'])}, the rest registering"
+            ),
             target="< 0.5 s",
         )
         row.met = check(row, 0.5, None, None)
@@ -285,9 +337,14 @@ def main(argv: list[str] | None = None) -> int:
     g = bench.graph
     desc = (
         f"{g.n:,} artifacts, {g.n:,} actions, {g.edge_count:,} associations (peers.md §9: action e_i consumes "
-        f"a_i and a random earlier a_j, produces a_(i+1); seed {g.seed}). Times are medians of warm repeats; "
-        "every row runs in fresh subprocesses"
+        f"a_i and a random earlier a_j, produces a_(i+1); seed {g.seed}). Times are the best of the warm repeats "
+        "(bulk loads: best of 2 into empty stores; renders: medians of 3), as in peers.md; every row runs in "
+        "fresh subprocesses"
     )
+    for row in bench.rows:
+        if row.met.startswith("**NO**"):
+            why = next((text for key, text in WHY_MISSED.items() if row.name.startswith(key)), None)
+            bench.notes.append(f"Missed: {why}" if why else f"Missed: {row.name} (see FINDINGS.md)")
     text = document(args.n, desc, bench.rows, bench.notes, environment())
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
