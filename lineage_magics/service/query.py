@@ -7,14 +7,17 @@
   returned too when it passes the filters.
 - Vertices come in walk order (by depth, then creation order); with ``IncludeEdges`` every
   association walked is returned. A page holds at most ``MaxResults`` (default 50, at most 50)
-  vertices and as many edges; the NextToken continues both lists.
+  vertices and the edges whose later-walked end comes no later than the page's last vertex (the
+  last page takes all the rest), so a walk of V vertices takes ceil(V / MaxResults) pages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from collections import OrderedDict
+from operator import itemgetter
 
 from .common import LINEAGE_TYPE, Txn, decode_token, encode_token
 from .errors import not_found, validation
@@ -139,8 +142,9 @@ def _request_key(p: dict) -> str:
     ).hexdigest()
 
 
-def _answer(t: Txn, p: dict) -> tuple[list, list]:
-    """Every vertex and edge the query returns (unpaged)."""
+def _answer(t: Txn, p: dict) -> tuple[list, list, list, list]:
+    """Every vertex and edge the query returns (unpaged): ``(vertices, their walk positions, edges,
+    their keys)``. An edge's key is the walk position of its later-walked end; edges are sorted by it."""
     starts = p.get("StartArns") or []
     if len(starts) != 1:
         raise validation("QueryLineage needs exactly one ARN in StartArns.")
@@ -156,14 +160,19 @@ def _answer(t: Txn, p: dict) -> tuple[list, list]:
         needed.add(dst)
     rows = vertex_rows(t.conn, list(needed))
     filters = p.get("Filters") or {}
-    vertices = [_vertex(rows[i]) for i in order if _matches(rows[i], filters)]
-    edge_list = []
+    kept = [(n, i) for n, i in enumerate(order) if _matches(rows[i], filters)]
+    vertices = [_vertex(rows[i]) for _, i in kept]
+    positions = [n for n, _ in kept]
+    position = {i: n for n, i in enumerate(order)}
+    last = len(order)
+    keyed = []
     for (src, dst), kind in edges.items():
         edge = {"SourceArn": rows[src][2], "DestinationArn": rows[dst][2]}
         if kind is not None:
             edge["AssociationType"] = kind
-        edge_list.append(edge)
-    return vertices, edge_list
+        keyed.append((max(position.get(src, last), position.get(dst, last)), edge))
+    keyed.sort(key=itemgetter(0))
+    return vertices, positions, [e for _, e in keyed], [k for k, _ in keyed]
 
 
 def query_lineage(t: Txn, p: dict) -> dict:
@@ -185,9 +194,12 @@ def query_lineage(t: Txn, p: dict) -> dict:
         if len(payload) != 2 or payload[0] != key or not isinstance(payload[1], int) or payload[1] < 0:
             raise validation("Invalid pagination token: the NextToken was not issued for this request.")
         offset = payload[1]
-    vertices, edges = t.service.query_cache(key, lambda: _answer(t, p))
-    out: dict = {"Vertices": vertices[offset : offset + page], "Edges": edges[offset : offset + page]}
-    if offset + page < max(len(vertices), len(edges)):
+    vertices, positions, edges, edge_keys = t.service.query_cache(key, lambda: _answer(t, p))
+    more = offset + page < len(vertices)
+    low = bisect_right(edge_keys, positions[offset - 1]) if 0 < offset <= len(positions) else 0
+    high = bisect_right(edge_keys, positions[offset + page - 1]) if more else len(edges)
+    out: dict = {"Vertices": vertices[offset : offset + page], "Edges": edges[low:high]}
+    if more:
         out["NextToken"] = encode_token(["QueryLineage", key, offset + page])
     return out
 
