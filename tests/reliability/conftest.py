@@ -106,7 +106,9 @@ class Server:
         )
 
     def stop(self) -> tuple[int, str]:
-        """SIGTERM, wait; returns (exit code, stderr)."""
+        """SIGTERM, wait; returns (exit code, stderr). Stopping twice returns the first answer."""
+        if self.proc.stderr.closed:
+            return self.proc.returncode, self.stderr
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
@@ -114,10 +116,10 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             code = self.proc.wait()
-        err = self.proc.stderr.read()
+        self.stderr = self.proc.stderr.read()
         self.proc.stdout.close()
         self.proc.stderr.close()
-        return code, err
+        return code, self.stderr
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def counts(url: str) -> dict[str, int]:
     return {k: v[0] for k, v in LineageClient(url, progress=False).counts().items()}
 
 
-@pytest.mark.parametrize("kill_at", [150, 600, 1100])
+@pytest.mark.parametrize("kill_at", [250, 900])
 def test_sigkill_during_cleanup_then_resume(tmp_path, kill_at):
     db = str(tmp_path / "store.db")
     url = f"sqlite:///{db}"
@@ -81,7 +81,7 @@ def test_sigkill_during_cleanup_then_resume(tmp_path, kill_at):
 def test_sigkill_during_bulk_copy_is_all_or_nothing(tmp_path):
     source = f"sqlite:///{tmp_path / 'source.db'}"
     build_context(source)
-    for attempt in range(3):
+    for attempt in range(2):
         target_db = str(tmp_path / f"target{attempt}.db")
         marks = tmp_path / f"marks{attempt}"
         proc = worker("copy", source, f"sqlite:///{target_db}", str(marks))
