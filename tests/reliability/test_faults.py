@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-
 from lineage_magics import LineageClient, connect
 from lineage_magics.connect import local_service
 
