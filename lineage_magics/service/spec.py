@@ -61,12 +61,40 @@ def _unicode_predicate(pattern: str) -> Callable[[str], bool]:
     return match
 
 
+_JAVA_DOT = "[^\\n\\r\\x85\\u2028\\u2029]"  # Java's ``.`` matches no line terminator
+
+
+def _java_dots(pattern: str) -> str:
+    """``pattern`` with each ``.`` outside a character class made Java's (no ``\\r``, ``\\x85``, ``\\u2028``...)."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]" or pattern[i + 1 : i + 3] == "^]":  # a leading ] is literal
+                out.append(pattern[i : i + (2 if pattern[i + 1] == "]" else 3)])
+                i += 2 if pattern[i + 1] == "]" else 3
+                continue
+        elif ch == ".":
+            ch = _JAVA_DOT
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
 @cache
 def matcher(pattern: str) -> Callable[[str], bool]:
-    """A full-match predicate for one model pattern (Java regex semantics: ASCII ``\\w``)."""
+    """A full-match predicate for one model pattern (Java regex semantics: ASCII ``\\w``, ``.``
+    matching no line terminator)."""
     if "\\p{" in pattern:
         return _unicode_predicate(pattern)
-    compiled = re.compile(pattern, re.ASCII)
+    compiled = re.compile(_java_dots(pattern), re.ASCII)
     return lambda value: compiled.fullmatch(value) is not None
 
 
