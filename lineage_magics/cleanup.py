@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from .entities import Association, Entity, association_from_summary, kind_of_arn, name_of_arn
 from .errors import LineageError, NotFoundError
+from .render.style import visible
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
@@ -89,10 +90,12 @@ class CleanupPlan:
             lines.append(f"  ... {len(self.entities) - 20} more entities")
         for e, why in self.kept[:20]:
             lines.append(f"  keeps {e.kind} {e.label} ({why})")
-        return "\n".join(lines)
+        return "\n".join(visible(line) for line in lines)
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        def esc(text: str) -> str:
+            return html.escape(visible(text))
+
         rows = [
             ("remove", "trial membership", f"{tc} in {trial}", "") for tc, trial in self.memberships[:200]
         ]
@@ -132,13 +135,15 @@ class CleanupReport:
     def __repr__(self) -> str:
         gone = f" ({self.already_gone} already gone)" if self.already_gone else ""
         errs = f", {len(self.errors)} errors: {self.errors[0]}" if self.errors else ""
-        return (
+        return visible(
             f"<CleanupReport {self.target.label!r}: deleted {len(self.deleted_entities)} entities and "
             f"{len(self.deleted_associations)} associations{gone}{errs}>"
         )
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        def esc(text: str) -> str:
+            return html.escape(visible(text))
+
         errors = "".join(f"<li>{esc(e)}</li>" for e in self.errors[:50])
         more = f"<li>... {len(self.errors) - 50} more</li>" if len(self.errors) > 50 else ""
         return f"<div class='lineage-cleanup-report'><p>{esc(repr(self))}</p><ul>{errors}{more}</ul></div>"

@@ -75,7 +75,15 @@ def _fmt_time(t: Any) -> str:
 
 
 def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """HTML text of a value: escaped, control characters shown as ``\\x..`` escapes."""
+    return html.escape(_shown(value), quote=True)
+
+
+def _shown(value: Any) -> str:
+    """Plain text of a value with control characters (newlines, ESC, NUL...) shown as escapes."""
+    from .render.style import visible
+
+    return visible(value)
 
 
 @dataclass
@@ -242,7 +250,7 @@ class EntityList(list):
     def __repr__(self) -> str:
         if not self:
             return f"<EntityList: no {self.kind or 'entities'}>"
-        lines = [f"{e.kind:<15} {e.label:<40} {e.type or '':<20} {e.arn}" for e in self[:50]]
+        lines = [f"{e.kind:<15} {_shown(e.label):<40} {_shown(e.type):<20} {e.arn}" for e in self[:50]]
         more = "" if len(self) <= 50 else f"\n... {len(self) - 50} more"
         return "\n".join(lines) + more
 
@@ -271,7 +279,9 @@ class AssociationList(list):
     def __repr__(self) -> str:
         if not self:
             return "<AssociationList: no associations>"
-        lines = [f"{a.source_label} -[{a.type or ''}]-> {a.destination_label}" for a in self[:50]]
+        lines = [
+            f"{_shown(a.source_label)} -[{_shown(a.type)}]-> {_shown(a.destination_label)}" for a in self[:50]
+        ]
         more = "" if len(self) <= 50 else f"\n... {len(self) - 50} more"
         return "\n".join(lines) + more
 
