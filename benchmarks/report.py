@@ -7,7 +7,7 @@ import os
 import platform
 import sqlite3
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -44,7 +44,6 @@ class Row:
     other: str = ""
     target: str = ""
     met: str = "–"
-    notes: list[str] = field(default_factory=list)
 
 
 def fmt_time(seconds: float | None) -> str:
