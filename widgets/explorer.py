@@ -10,6 +10,7 @@ from typing import Any
 import ipywidgets as w
 
 from lineage_magics.graph import LINEAGE_TYPES
+from lineage_magics.render.style import visible
 
 from .base import FormError, LineageForm, escape, labelled
 from .picker import EntityPicker, load_entities
@@ -31,7 +32,7 @@ def svg_element(svg: str) -> str:
 
 def vertex_label(vertex: Any, start: str | None) -> str:
     mark = "★ " if vertex.arn == start else ""
-    return f"{mark}{vertex.lineage_type or '?'} · {vertex.label} · {vertex.type or '-'}"
+    return visible(f"{mark}{vertex.lineage_type or '?'} · {vertex.label} · {vertex.type or '-'}")
 
 
 class ExploreForm(LineageForm):

@@ -7,6 +7,8 @@ from typing import Any
 
 import ipywidgets as w
 
+from lineage_magics.render.style import visible
+
 from .base import FormError
 
 ENTITY_KINDS = ("contexts", "actions", "artifacts", "trial-components")
@@ -24,7 +26,7 @@ def load_entities(client: Any, kinds: Iterable[str] = ENTITY_KINDS) -> list[Any]
 def entity_label(entity: Any) -> str:
     """``kind · name · type`` (an artifact without a name shows its source URI)."""
     name = entity.name or entity.source_uri or entity.arn.rsplit("/", 1)[-1]
-    return f"{entity.kind} · {name} · {entity.type or '-'}"
+    return visible(f"{entity.kind} · {name} · {entity.type or '-'}")
 
 
 def _haystack(entity: Any) -> str:
