@@ -47,11 +47,26 @@ class Lab:
     store_url: str
     log: Path
 
-    def api(self, path: str, method: str = "GET") -> bytes:
-        req = urllib.request.Request(f"{self.url}{path}", method=method)
+    def api(self, path: str, method: str = "GET", body: dict | None = None) -> bytes:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
         req.add_header("Authorization", f"token {self.token}")
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.read()
+
+    def start_kernel(self, notebook: str) -> str:
+        """Start the notebook's session and kernel before the page opens it (the page then
+        connects to a running kernel instead of racing its start-up); returns the kernel id."""
+        session = json.loads(
+            self.api(
+                "/api/sessions",
+                "POST",
+                {"path": notebook, "name": notebook, "type": "notebook", "kernel": {"name": "python3"}},
+            )
+        )
+        return session["kernel"]["id"]
 
     def write_notebook(self, name: str, cells: list[str]) -> str:
         nb = {
