@@ -12,6 +12,7 @@ from typing import Any
 import ipywidgets as w
 
 from lineage_magics.errors import LineageError
+from lineage_magics.render.style import visible
 
 log = logging.getLogger("widgets")
 
@@ -33,8 +34,8 @@ def one_line(error: BaseException) -> str:
 
 
 def escape(text: Any) -> str:
-    """HTML-escape any value (quotes included)."""
-    return html.escape("" if text is None else str(text), quote=True)
+    """HTML-escape any value (quotes included), control characters shown as escapes."""
+    return html.escape(visible(text), quote=True)
 
 
 def walk(widget: w.Widget) -> Iterator[w.Widget]:

@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from lineage_magics.graph import name_from_arn
+from lineage_magics.render.style import visible
 
 from .base import FormError, LineageForm, escape
 
@@ -125,7 +126,7 @@ class CleanupForm(LineageForm):
         """(Re)load the contexts offered."""
         keep = self.context.value
         contexts = self.client.list("contexts")
-        options = [(f"{c.name} ({c.type or '-'})", c.arn) for c in contexts]
+        options = [(visible(f"{c.name} ({c.type or '-'})"), c.arn) for c in contexts]
         self.context.options = options
         if keep in {arn for _l, arn in options}:
             self.context.value = keep

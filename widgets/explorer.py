@@ -157,8 +157,9 @@ class ExploreForm(LineageForm):
         entities = load_entities(self.client)
         self.start.set_entities(entities)
         chosen = set(self.types.value)
-        self.types.options = sorted({e.type for e in entities if e.type} | chosen, key=str.lower)
-        self.types.value = tuple(t for t in self.types.options if t in chosen)
+        types = sorted({e.type for e in entities if e.type} | chosen, key=str.lower)
+        self.types.options = [(visible(t), t) for t in types]  # labels escaped, values exact
+        self.types.value = tuple(t for t in types if t in chosen)
 
     def refresh_state(self) -> None:
         if not self._busy:
