@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import Txn, decode_token, encode_token
+from .common import Entity, Txn, decode_token, encode_token
 from .errors import validation
 
 MAX_TAGS = 50
@@ -26,14 +26,23 @@ def put_tags(t: Txn, entity_id: int, arn: str, tags: list[dict] | None) -> None:
         )
 
 
+def _resource(t: Txn, arn: str) -> Entity:
+    """The tagged entity. The tag operations model no ResourceNotFound: SageMaker answers a missing
+    resource with ValidationException (aws/amazon-sagemaker-feedback#108)."""
+    entity = t.find_arn(arn)
+    if entity is None:
+        raise validation(f"Resource '{arn}' does not exist.")
+    return entity
+
+
 def add_tags(t: Txn, p: dict) -> dict:
-    entity = t.get_arn(p["ResourceArn"])
+    entity = _resource(t, p["ResourceArn"])
     put_tags(t, entity.id, entity.arn, p["Tags"])
     return {"Tags": p["Tags"]}
 
 
 def list_tags(t: Txn, p: dict) -> dict:
-    entity = t.get_arn(p["ResourceArn"])
+    entity = _resource(t, p["ResourceArn"])
     limit = p.get("MaxResults") or MAX_TAGS
     after = 0
     if p.get("NextToken"):
@@ -52,7 +61,7 @@ def list_tags(t: Txn, p: dict) -> dict:
 
 
 def delete_tags(t: Txn, p: dict) -> dict:
-    entity = t.get_arn(p["ResourceArn"])
+    entity = _resource(t, p["ResourceArn"])
     t.conn.executemany("DELETE FROM tag WHERE entity = ? AND key = ?", [(entity.id, k) for k in p["TagKeys"]])
     return {}
 

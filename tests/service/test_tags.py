@@ -51,5 +51,9 @@ def test_tag_errors(sm, b, u):
         ResourceArn=arn, Tags=[{"Key": "ключ é 1", "Value": "wert @ ü:/=+-."}]
     )  # Unicode letters pass
     ghost = f"arn:aws:sagemaker:us-east-1:000000000000:context/{u}-none"
-    assert b.error(sm.add_tags, ResourceArn=ghost, Tags=[{"Key": "k", "Value": "v"}])[0] == "ResourceNotFound"
-    assert b.error(sm.list_tags, ResourceArn=ghost)[0] == "ResourceNotFound"
+    # the tag operations model no ResourceNotFound; SageMaker answers ValidationException
+    assert (
+        b.error(sm.add_tags, ResourceArn=ghost, Tags=[{"Key": "k", "Value": "v"}])[0] == "ValidationException"
+    )
+    assert b.error(sm.list_tags, ResourceArn=ghost)[0] == "ValidationException"
+    assert b.error(sm.delete_tags, ResourceArn=ghost, TagKeys=["k"])[0] == "ValidationException"
