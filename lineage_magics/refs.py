@@ -2,7 +2,8 @@
 
 Names are looked up with Describe calls (which accept names) for contexts, actions, experiments,
 trials and trial components, and with a listing for artifacts (their names are optional and not
-unique). Every resolution is cached per client until the entity is deleted or renamed.
+unique). The ARN of a resource that is not a lineage entity (a model package, an endpoint, a job)
+resolves to the artifact, context or action whose SourceUri is that ARN. Every resolution is cached per client until the entity is deleted or renamed.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ DESCRIBE_BY_NAME = {
     "trial-component": ("describe_trial_component", "TrialComponentName"),
 }
 _NAMED_KINDS = ("context", "action", "experiment", "trial", "trial-component")
+# kinds with a Source, in lookup order for the ARN of a resource SageMaker records (model package...)
+SOURCE_KINDS = ("artifact", "context", "action")
+_ARN_FIELD = {"artifact": "ArtifactArn", "context": "ContextArn", "action": "ActionArn"}
+_NAME_FIELD = {"artifact": "ArtifactName", "context": "ContextName", "action": "ActionName"}
 # how many names per kind a "did you mean" suggestion looks at
 SUGGESTION_SCAN_LIMIT = 500
 
@@ -86,10 +91,8 @@ class RefResolver:
         if not isinstance(ref, str) or not ref.strip():
             raise NotFoundError(f"not a ref: {ref!r} (give an ARN, a name, an artifact URI or an entity)")
         ref = ref.strip()
-        if is_arn(ref):
-            found = kind_of_arn(ref)
-            if found is None:
-                raise NotFoundError(f"{ref!r} is not the ARN of a lineage or experiment entity")
+        found = kind_of_arn(ref) if is_arn(ref) else None
+        if found is not None:
             if want and found != want:
                 raise NotFoundError(f"{ref!r} is the ARN of a {found}, not of a {want}")
             return found, ref, None
@@ -97,7 +100,9 @@ class RefResolver:
             hit = self._cache.get((ref, want))
         if hit is not None:
             return hit[0], hit[1], None
-        if looks_like_uri(ref):
+        if is_arn(ref):
+            found_kind, arn, entity = self._by_source_arn(ref, want)
+        elif looks_like_uri(ref):
             if want not in (None, "artifact"):
                 raise NotFoundError(f"{ref!r} is not a valid {want} name")
             found_kind, arn, entity = self._by_uri(ref)
@@ -126,6 +131,27 @@ class RefResolver:
             for r in self._client._list_raw("artifact", {}, limit=SUGGESTION_SCAN_LIMIT)
         ]
         raise NotFoundError(f"no artifact has source URI {uri!r}" + _did_you_mean(uri, uris))
+
+    def _by_source_arn(self, arn: str, want: str | None) -> tuple[str, str, Entity | None]:
+        """An ARN of another resource (model package, endpoint, job...): the artifact, context or
+        action SageMaker recorded for it, whose SourceUri is that ARN."""
+        kinds = (want,) if want else SOURCE_KINDS
+        if want not in (None, *SOURCE_KINDS):
+            raise NotFoundError(f"{arn!r} is not the ARN of a {want}")
+        found = []
+        for kind in kinds:
+            arn_field = _ARN_FIELD[kind]
+            for r in self._client._list_raw(kind, {"SourceUri": arn}):
+                if (r.get("Source") or {}).get("SourceUri") == arn:
+                    found.append((kind, r[arn_field], r.get(_NAME_FIELD[kind])))
+        if len(found) == 1:
+            return found[0][0], found[0][1], None
+        if len(found) > 1:
+            raise AmbiguousRefError(
+                f"{len(found)} entities have source URI {arn!r}; use the entity's own ARN or pass kind=: "
+                + "; ".join(f"{k} {name or '(no name)'} {a}" for k, a, name in found)
+            )
+        raise NotFoundError(f"no {_describe_candidates(kinds)} has source URI {arn!r}")
 
     def _by_name(self, name: str, want: str | None) -> tuple[str, str, Entity | None]:
         kinds = (want,) if want else KINDS

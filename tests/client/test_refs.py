@@ -74,3 +74,29 @@ def test_resolutions_are_cached_and_forgotten_on_delete(lc):
     lc.delete("train")
     with pytest.raises(NotFoundError):
         lc.resolve("train")
+
+
+def test_arn_of_a_recorded_resource_resolves_through_source_uri(lc):
+    """Model package, endpoint and job ARNs are SourceUris of the artifacts/contexts SageMaker records."""
+    acct = "arn:aws:sagemaker:us-east-1:000000000000"
+    package = lc.create_artifact(f"{acct}:model-package/g/1", "Model")
+    group = lc.create_context("g-context", "ModelGroup", f"{acct}:model-package-group/g")
+    endpoint = lc.create_context("ep-context", "Endpoint", f"{acct}:endpoint/ep")
+    deploy = lc.create_action("deploy", "ModelDeployment", f"{acct}:training-job/job-1")
+    assert lc.resolve(f"{acct}:model-package/g/1") == package.arn
+    assert lc.kind_of(f"{acct}:model-package/g/1") == "artifact"
+    assert lc.resolve(f"{acct}:model-package-group/g") == group.arn
+    assert lc.get(f"{acct}:endpoint/ep").name == "ep-context"
+    assert lc.resolve(f"{acct}:training-job/job-1", kind="action") == deploy.arn
+    assert lc.associate(package, f"{acct}:endpoint/ep").destination_arn == endpoint.arn
+    with pytest.raises(NotFoundError, match="no context has source URI .*model-package/g/1"):
+        lc.resolve(f"{acct}:model-package/g/1", kind="context")
+    with pytest.raises(NotFoundError, match="no artifact, context or action has source URI .*/gone"):
+        lc.resolve(f"{acct}:endpoint/gone")
+    with pytest.raises(NotFoundError, match="not the ARN of a trial"):
+        lc.resolve(f"{acct}:endpoint/ep", kind="trial")
+    one = lc.create_context("ep2-context", "Endpoint", f"{acct}:endpoint/ep2")
+    two = lc.create_action("ep2-action", "Deploy", f"{acct}:endpoint/ep2")
+    with pytest.raises(AmbiguousRefError, match="2 entities have source URI") as err:
+        lc.resolve(f"{acct}:endpoint/ep2")
+    assert one.arn in str(err.value) and two.arn in str(err.value)
