@@ -201,11 +201,11 @@ def test_entity_list_and_plan_outputs(store):
 
 
 def test_widget_html(store):
+    import ipywidgets as w
+
     from widgets.base import walk
     from widgets.cleanup import CleanupForm
     from widgets.explorer import ExploreForm
-
-    import ipywidgets as w
 
     lc, ctx, made = store
     explore = ExploreForm(lc, start=ctx.arn, depth=2)
