@@ -1,9 +1,9 @@
 """copy(): a graph (or the whole store) from one backend to another, idempotently.
 
 Contexts, actions and trial components are matched by name and artifacts by Source (URI +
-source types), so copying twice creates nothing the second time. Into a local store the rows go
-through ``service.bulk_import`` in one transaction; anywhere else through the API, with bounded
-concurrency. Experiments and trials are not lineage vertices and are not copied.
+source types), so copying twice creates nothing the second time. Into a local store the rows
+(trial components too, with their Source) go through ``service.bulk_import`` in one transaction;
+anywhere else through the API, with bounded concurrency. Experiments and trials are not lineage vertices and are not copied.
 """
 
 from __future__ import annotations
@@ -142,27 +142,23 @@ def _row(e: Entity) -> dict:
     return row
 
 
+_COMPONENT_MEMBERS = ("DisplayName", "Status", "StartTime", "EndTime", "Parameters", "InputArtifacts",
+                      "OutputArtifacts", "MetadataProperties")  # fmt: skip
+
+
+def _component_row(e: Entity) -> dict:
+    """The CreateTrialComponent request that recreates ``e`` (its Source too, for bulk_import)."""
+    row: dict[str, Any] = {"TrialComponentName": e.name}
+    row.update({key: e.raw[key] for key in _COMPONENT_MEMBERS if e.raw.get(key)})
+    return row
+
+
 def _ensure_trial_component(target: LineageClient, e: Entity) -> tuple[str, bool]:
     try:
         return target.get(e.name, "trial-component").arn, False
     except NotFoundError:
         pass
-    raw = e.raw
-    params: dict[str, Any] = {"TrialComponentName": e.name}
-    for key in (
-        "DisplayName",
-        "Status",
-        "StartTime",
-        "EndTime",
-        "Parameters",
-        "InputArtifacts",
-        "OutputArtifacts",
-    ):
-        if raw.get(key):
-            params[key] = raw[key]
-    if raw.get("MetadataProperties"):
-        params["MetadataProperties"] = raw["MetadataProperties"]
-    arn = target._call("create_trial_component", **params)["TrialComponentArn"]
+    arn = target._call("create_trial_component", **_component_row(e))["TrialComponentArn"]
     return arn, True
 
 
@@ -200,15 +196,16 @@ def _bulk(
     report.bulk = True
     prefix = f"arn:aws:sagemaker:{service.region}:{service.account}:"
     arn_map: dict[str, str] = {}
-    rows: dict[str, list[dict]] = {"context": [], "action": [], "artifact": []}
+    rows: dict[str, list[dict]] = {"context": [], "action": [], "artifact": [], "trial-component": []}
     for e in entities:
         if e.kind == "trial-component":
-            try:
-                arn_map[e.arn], created = _ensure_trial_component(target, e)
-            except LineageError as exc:
-                report.errors.append(f"trial-component {e.name}: {exc}")
-                continue
-            report._count(report.created if created else report.existing, "trial-components")
+            row = _component_row(e)
+            if e.raw.get("Source"):
+                row["Source"] = e.raw["Source"]
+            if e.created is not None:
+                row["CreationTime"] = e.created
+            rows[e.kind].append(row)
+            arn_map[e.arn] = f"{prefix}experiment-trial-component/{e.name}"
             continue
         row = _row(e)
         rows[e.kind].append(row)
@@ -227,12 +224,14 @@ def _bulk(
         contexts=rows["context"],
         actions=rows["action"],
         artifacts=rows["artifact"],
+        trial_components=rows["trial-component"],
         associations=assocs,
         manual=True,
     )
     for kind, n in (("contexts", len(rows["context"])), ("actions", len(rows["action"])),
-                    ("artifacts", len(rows["artifact"])), ("associations", len(assocs))):  # fmt: skip
-        new = int(done.get(kind, 0))
+                    ("artifacts", len(rows["artifact"])), ("trial-components", len(rows["trial-component"])),
+                    ("associations", len(assocs))):  # fmt: skip
+        new = int(done.get(kind.replace("-", "_"), 0))
         if n:
             report._count(report.created, kind, new)
             report._count(report.existing, kind, n - new)

@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .artifacts import source_hash
-from .common import ACTION, ARTIFACT, CONTEXT, RESOURCE, arn_key, compact
+from .common import ACTION, ARTIFACT, COMPONENT, CONTEXT, RESOURCE, arn_key, compact, name_key
+from .experiments import component_type
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core import Service
@@ -18,6 +19,10 @@ _INSERT = (
     "INSERT OR IGNORE INTO entity (kind, arn, akey, nkey, name, type, atype, source_uri, status, created, "
     "modified, manual, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+_COMPONENT_MEMBERS = ("DisplayName", "Status", "StartTime", "EndTime", "Parameters", "InputArtifacts",
+                      "OutputArtifacts", "MetadataProperties", "Source")  # fmt: skip
 
 
 def _epoch(value, default: float) -> float:
@@ -34,6 +39,7 @@ def bulk_import(
     contexts: Iterable[dict] = (),
     actions: Iterable[dict] = (),
     artifacts: Iterable[dict] = (),
+    trial_components: Iterable[dict] = (),
     associations: Iterable[dict] = (),
     manual: bool = False,
 ) -> dict[str, int]:
@@ -42,11 +48,16 @@ def bulk_import(
     - contexts: ``{"ContextName", "ContextType", "Source": {"SourceUri", ...}, "Description"?, "Properties"?}``
     - actions: ``{"ActionName", "ActionType", "Source", "Status"?, "Description"?, "Properties"?}``
     - artifacts: ``{"ArtifactType", "Source": {"SourceUri", "SourceTypes"?}, "ArtifactName"?, "Properties"?}``
+    - trial_components: CreateTrialComponent requests ``{"TrialComponentName", "DisplayName"?, "Status"?,
+      "StartTime"?, "EndTime"?, "Parameters"?, "InputArtifacts"?, "OutputArtifacts"?, "MetadataProperties"?}``,
+      plus ``"Source": {"SourceArn", "SourceType"}`` as SageMaker's job components have; the vertex
+      Type follows the name (``<job>-aws-training-job`` -> ``TrainingJob``...)
     - associations: ``{"SourceArn", "DestinationArn", "AssociationType"?}`` (ends may be rows of this call)
 
     Every row may carry ``CreationTime`` (epoch seconds or datetime). Rows are trusted: they are not
     checked against the model's constraints. By default they count as entities SageMaker created
-    (outside the manual-entity limits); ``manual=True`` counts them. Returns the rows inserted per kind.
+    (outside the manual-entity limits); ``manual=True`` counts them. Returns the rows inserted per kind
+    (``trial_components`` only when such rows were given).
     """
     now = time.time()
     prefix = f"arn:aws:sagemaker:{service.region}:{service.account}:"
@@ -65,6 +76,21 @@ def bulk_import(
             yield (kind, arn, arn_key(arn), nkey, name, row[type_member], row[type_member],
                    row["Source"]["SourceUri"], row.get("Status"), created, created, flag, doc)  # fmt: skip
 
+    def component_rows(rows: Iterable[dict]):
+        for row in rows:
+            name = row["TrialComponentName"]
+            arn = f"{prefix}{RESOURCE[COMPONENT]}/{name}"
+            created = _epoch(row.get("CreationTime"), now)
+            doc = compact({m: row.get(m) for m in _COMPONENT_MEMBERS})
+            for member in ("StartTime", "EndTime"):
+                if member in doc:
+                    doc[member] = _epoch(doc[member], now)
+            vertex_type = component_type(name)
+            yield (COMPONENT, arn, arn_key(arn), name_key(COMPONENT, name), name, vertex_type,
+                   "SageMaker" + vertex_type, (row.get("Source") or {}).get("SourceArn"),
+                   (row.get("Status") or {}).get("PrimaryStatus"), created, created, flag,
+                   json.dumps(doc))  # fmt: skip
+
     counts = {}
     with service.store.write() as conn:
         for key, kind, rows in (("contexts", CONTEXT, contexts), ("actions", ACTION, actions),
@@ -77,6 +103,11 @@ def bulk_import(
                     "INSERT INTO usage (kind, n) VALUES (?, ?) ON CONFLICT(kind) DO UPDATE SET n = n + excluded.n",
                     (key, counts[key]),
                 )
+        trial_components = list(trial_components)
+        if trial_components:
+            before = conn.total_changes
+            conn.executemany(_INSERT, component_rows(trial_components))
+            counts["trial_components"] = conn.total_changes - before
         associations = list(associations)
         if associations:
             ids = dict(conn.execute("SELECT akey, id FROM entity"))

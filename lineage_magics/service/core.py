@@ -146,6 +146,7 @@ class Service:
         contexts: Iterable[dict] = (),
         actions: Iterable[dict] = (),
         artifacts: Iterable[dict] = (),
+        trial_components: Iterable[dict] = (),
         associations: Iterable[dict] = (),
         manual: bool = False,
     ) -> dict[str, int]:
@@ -157,6 +158,7 @@ class Service:
             contexts=contexts,
             actions=actions,
             artifacts=artifacts,
+            trial_components=trial_components,
             associations=associations,
             manual=manual,
         )

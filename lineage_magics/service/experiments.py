@@ -1,7 +1,8 @@
 """Experiments, Trials and TrialComponents, and trial membership.
 
 Names are unique case-insensitively. A trial needs its experiment; an experiment with trials, a
-trial with trial components and a trial component still in a trial cannot be deleted.
+trial with trial components and a trial component still in a trial cannot be deleted. A trial
+component's vertex Type follows SageMaker's job naming (``component_type``).
 """
 
 from __future__ import annotations
@@ -31,11 +32,23 @@ def _create(t: Txn, kind: int, name: str, label: str) -> str:
     return arn
 
 
-def component_type(source_type: str | None) -> str:
-    """The vertex Type of a trial component: 'SageMakerTrainingJob' -> 'TrainingJob'."""
-    if source_type and source_type.startswith("SageMaker"):
-        return source_type[len("SageMaker") :]
-    return source_type or "ExperimentTrialComponent"
+# Name suffixes of the trial components SageMaker creates for its jobs, and their vertex Type
+JOB_SUFFIXES = {
+    "-aws-training-job": "TrainingJob",
+    "-aws-processing-job": "ProcessingJob",
+    "-aws-transform-job": "TransformJob",
+}
+
+
+def component_type(name: str) -> str:
+    """The vertex Type of a trial component: ``TrainingJob``, ``ProcessingJob`` or ``TransformJob``
+    for SageMaker's ``<job>-aws-training-job`` (...) names, else ``ExperimentTrialComponent``.
+    Associations show it prefixed with ``SageMaker``."""
+    lowered = name.lower()
+    for suffix, vertex_type in JOB_SUFFIXES.items():
+        if lowered.endswith(suffix):
+            return vertex_type
+    return "ExperimentTrialComponent"
 
 
 # Experiments ------------------------------------------------------------------------------------
@@ -168,7 +181,7 @@ _COMPONENT_MEMBERS = ("DisplayName", "Status", "StartTime", "EndTime", "Paramete
 def create_trial_component(t: Txn, p: dict) -> dict:
     name = p["TrialComponentName"]
     arn = _create(t, COMPONENT, name, "TrialComponent")
-    vertex_type = component_type(None)
+    vertex_type = component_type(name)
     entity_id = t.insert(
         COMPONENT,
         name=name,

@@ -154,3 +154,26 @@ def test_impact_groups_downstream_with_paths(lc):
     assert len(df) == 6 and list(df.columns) == ["lineage_type", "type", "name", "arn", "depth", "path"]
     assert "run-2-train" in repr(report) and "lineage-impact" in report._repr_html_()
     assert counter["DescribeAction"] == counter["DescribeContext"] == 0
+
+
+def test_copy_keeps_sagemakers_job_trial_components(lc, tmp_path):
+    """A training job's trial component (Source, vertex Type TrainingJob) survives a bulk copy."""
+    from lineage_magics.connect import local_service
+
+    job = "arn:aws:sagemaker:us-east-1:000000000000:training-job/xgb-1"
+    data = lc.create_artifact("s3://b/train.csv", "DataSet", "train")
+    local_service(lc.sagemaker).bulk_import(
+        trial_components=[
+            {"TrialComponentName": "xgb-1-aws-training-job", "Status": {"PrimaryStatus": "Completed"},
+             "Source": {"SourceArn": job, "SourceType": "SageMakerTrainingJob"}}
+        ]
+    )  # fmt: skip
+    lc.associate(data, "xgb-1-aws-training-job", "ContributedTo")
+    target = LineageClient(f"sqlite:///{tmp_path / 'jobs.db'}", progress=False)
+    report = lc.copy(target)
+    assert report.bulk and report.created == {"artifacts": 1, "trial-components": 1, "associations": 1}
+    copied = target.get("xgb-1-aws-training-job")
+    assert (copied.type, copied.source_uri, copied.status) == ("SageMakerTrainingJob", job, "Completed")
+    graph = target.trace("s3://b/train.csv", direction="down", types=["TrainingJob"])
+    assert [(v.arn, v.type) for v in graph.vertices if v.arn != graph.start] == [(copied.arn, "TrainingJob")]
+    assert not lc.copy(target).changed and report.total == 3

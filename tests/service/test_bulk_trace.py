@@ -73,3 +73,40 @@ def test_bad_association_end_rolls_back(loaded):
         service.bulk_import(contexts=[{"ContextName": "c", "ContextType": "T", "Source": {"SourceUri": "u"}}],
                             associations=bad)  # fmt: skip
     assert sm.list_contexts()["ContextSummaries"] == []
+
+
+def test_bulk_trial_components_like_sagemakers_jobs():
+    import datetime as dt
+
+    sm = connect("memory://")
+    service = local_service(sm)
+    prefix = "arn:aws:sagemaker:us-east-1:000000000000:"
+    job = f"{prefix}training-job/xgb-1"
+    started = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.timezone.utc)
+    components = [
+        {"TrialComponentName": "xgb-1-aws-training-job", "DisplayName": "xgb 1",
+         "Source": {"SourceArn": job, "SourceType": "SageMakerTrainingJob"},
+         "Status": {"PrimaryStatus": "Completed"}, "StartTime": started,
+         "Parameters": {"eta": {"NumberValue": 0.2}}, "CreationTime": 1_700_000_000},
+        {"TrialComponentName": "notes"},
+    ]  # fmt: skip
+    data = {"ArtifactType": "DataSet", "Source": {"SourceUri": "s3://b/train"}}
+    tc = f"{prefix}experiment-trial-component/xgb-1-aws-training-job"
+    link = {"SourceArn": service.artifact_arn(data["Source"]), "DestinationArn": tc}
+    counts = service.bulk_import(artifacts=[data], trial_components=components, associations=[link])
+    assert counts == {"contexts": 0, "actions": 0, "artifacts": 1, "trial_components": 2, "associations": 1}
+    assert service.bulk_import(trial_components=components)["trial_components"] == 0
+    got = sm.describe_trial_component(TrialComponentName="XGB-1-aws-training-job")
+    assert got["TrialComponentArn"] == tc and got["Source"] == components[0]["Source"]
+    assert got["StartTime"] == started and got["Status"] == {"PrimaryStatus": "Completed"}
+    assert got["Parameters"] == {"eta": {"NumberValue": 0.2}}
+    assert got["CreationTime"].timestamp() == 1_700_000_000
+    listed = sm.list_trial_components(SourceArn=job)["TrialComponentSummaries"]
+    assert [s["TrialComponentName"] for s in listed] == ["xgb-1-aws-training-job"]
+    (summary,) = sm.list_associations(DestinationArn=tc)["AssociationSummaries"]
+    assert summary["DestinationType"] == "SageMakerTrainingJob"
+    out = sm.query_lineage(
+        StartArns=[link["SourceArn"]], Direction="Descendants", Filters={"Types": ["TrainingJob"]}
+    )
+    assert out["Vertices"] == [{"Arn": tc, "Type": "TrainingJob", "LineageType": "TrialComponent"}]
+    assert sm.describe_trial_component(TrialComponentName="notes")["TrialComponentName"] == "notes"

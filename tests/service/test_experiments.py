@@ -83,6 +83,30 @@ def test_trial_component_in_lineage(sm, b, u):
     }
 
 
+def test_job_trial_components_have_sagemakers_vertex_types(sm, b, u):
+    """``<job>-aws-training-job`` (...) read TrainingJob in QueryLineage, SageMakerTrainingJob in associations."""
+    data = b.artifact(f"s3://{u}/jobs")
+    expected = {
+        f"{u}-train-aws-training-job": "TrainingJob",
+        f"{u}-prep-AWS-Processing-Job": "ProcessingJob",
+        f"{u}-score-aws-transform-job": "TransformJob",
+        f"{u}-aws-training-job-notes": "ExperimentTrialComponent",
+    }
+    arns = {}
+    for name in expected:
+        arns[name] = sm.create_trial_component(TrialComponentName=name)["TrialComponentArn"]
+        b.link(data, arns[name], "ContributedTo")
+    types = {
+        s["DestinationArn"]: s["DestinationType"]
+        for s in sm.list_associations(SourceArn=data)["AssociationSummaries"]
+    }
+    assert types == {arns[n]: "SageMaker" + t for n, t in expected.items()}
+    out = sm.query_lineage(StartArns=[data], Direction="Descendants")
+    assert {v["Arn"]: v["Type"] for v in out["Vertices"][1:]} == {arns[n]: t for n, t in expected.items()}
+    only = sm.query_lineage(StartArns=[data], Direction="Descendants", Filters={"Types": ["TrainingJob"]})
+    assert [v["Arn"] for v in only["Vertices"]] == [arns[f"{u}-train-aws-training-job"]]
+
+
 def test_lists(sm, b, u):
     sm.create_experiment(ExperimentName=f"{u}-e1")
     sm.create_experiment(ExperimentName=f"{u}-e2")
