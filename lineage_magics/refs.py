@@ -3,7 +3,7 @@
 Names are looked up with Describe calls (which accept names) for contexts, actions, experiments,
 trials and trial components, and with a listing for artifacts (their names are optional and not
 unique). The ARN of a resource that is not a lineage entity (a model package, an endpoint, a job)
-resolves to the artifact, context or action whose SourceUri is that ARN. Every resolution is cached per client until the entity is deleted or renamed.
+resolves to the artifact, context, action or trial component whose source is that ARN. Every resolution is cached per client until the entity is deleted or renamed.
 """
 
 from __future__ import annotations
@@ -34,10 +34,15 @@ DESCRIBE_BY_NAME = {
     "trial-component": ("describe_trial_component", "TrialComponentName"),
 }
 _NAMED_KINDS = ("context", "action", "experiment", "trial", "trial-component")
-# kinds with a Source, in lookup order for the ARN of a resource SageMaker records (model package...)
-SOURCE_KINDS = ("artifact", "context", "action")
-_ARN_FIELD = {"artifact": "ArtifactArn", "context": "ContextArn", "action": "ActionArn"}
-_NAME_FIELD = {"artifact": "ArtifactName", "context": "ContextName", "action": "ActionName"}
+# kinds with a Source, in lookup order for the ARN of a resource SageMaker records (model package,
+# endpoint, job...): (list filter, source member of the summary, ARN member, name member)
+SOURCE_KINDS = ("artifact", "context", "action", "trial-component")
+_BY_SOURCE = {
+    "artifact": ("SourceUri", "Source", "ArtifactArn", "ArtifactName"),
+    "context": ("SourceUri", "Source", "ContextArn", "ContextName"),
+    "action": ("SourceUri", "Source", "ActionArn", "ActionName"),
+    "trial-component": ("SourceArn", "TrialComponentSource", "TrialComponentArn", "TrialComponentName"),
+}
 # how many names per kind a "did you mean" suggestion looks at
 SUGGESTION_SCAN_LIMIT = 500
 
@@ -133,17 +138,17 @@ class RefResolver:
         raise NotFoundError(f"no artifact has source URI {uri!r}" + _did_you_mean(uri, uris))
 
     def _by_source_arn(self, arn: str, want: str | None) -> tuple[str, str, Entity | None]:
-        """An ARN of another resource (model package, endpoint, job...): the artifact, context or
-        action SageMaker recorded for it, whose SourceUri is that ARN."""
+        """An ARN of another resource (model package, endpoint, job...): the artifact, context,
+        action or trial component SageMaker recorded for it, whose source is that ARN."""
         kinds = (want,) if want else SOURCE_KINDS
         if want not in (None, *SOURCE_KINDS):
             raise NotFoundError(f"{arn!r} is not the ARN of a {want}")
         found = []
         for kind in kinds:
-            arn_field = _ARN_FIELD[kind]
-            for r in self._client._list_raw(kind, {"SourceUri": arn}):
-                if (r.get("Source") or {}).get("SourceUri") == arn:
-                    found.append((kind, r[arn_field], r.get(_NAME_FIELD[kind])))
+            key, source, arn_field, name_field = _BY_SOURCE[kind]
+            for r in self._client._list_raw(kind, {key: arn}):
+                if (r.get(source) or {}).get(key) == arn:
+                    found.append((kind, r[arn_field], r.get(name_field)))
         if len(found) == 1:
             return found[0][0], found[0][1], None
         if len(found) > 1:

@@ -91,7 +91,9 @@ def test_arn_of_a_recorded_resource_resolves_through_source_uri(lc):
     assert lc.associate(package, f"{acct}:endpoint/ep").destination_arn == endpoint.arn
     with pytest.raises(NotFoundError, match="no context has source URI .*model-package/g/1"):
         lc.resolve(f"{acct}:model-package/g/1", kind="context")
-    with pytest.raises(NotFoundError, match="no artifact, context or action has source URI .*/gone"):
+    with pytest.raises(
+        NotFoundError, match="no artifact, context, action or trial component has source URI .*/gone"
+    ):
         lc.resolve(f"{acct}:endpoint/gone")
     with pytest.raises(NotFoundError, match="not the ARN of a trial"):
         lc.resolve(f"{acct}:endpoint/ep", kind="trial")
@@ -100,3 +102,17 @@ def test_arn_of_a_recorded_resource_resolves_through_source_uri(lc):
     with pytest.raises(AmbiguousRefError, match="2 entities have source URI") as err:
         lc.resolve(f"{acct}:endpoint/ep2")
     assert one.arn in str(err.value) and two.arn in str(err.value)
+
+
+def test_job_arn_resolves_to_its_trial_component(lc):
+    """SageMaker records a training job as the trial component whose Source.SourceArn is the job."""
+    from lineage_magics.connect import local_service
+
+    job = "arn:aws:sagemaker:us-east-1:000000000000:training-job/xgb-1"
+    source = {"SourceArn": job, "SourceType": "SageMakerTrainingJob"}
+    rows = [{"TrialComponentName": "xgb-1-aws-training-job", "Source": source}]
+    local_service(lc.sagemaker).bulk_import(trial_components=rows)
+    assert lc.get(job).name == "xgb-1-aws-training-job"
+    assert lc.kind_of(job) == "trial-component"
+    with pytest.raises(NotFoundError, match="no artifact has source URI"):
+        lc.resolve(job, kind="artifact")
