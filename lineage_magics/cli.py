@@ -61,13 +61,38 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--region", default="us-east-1", help="region in new ARNs (default us-east-1)")
     serve.add_argument("--account", default="000000000000", help="account id in new ARNs")
     serve.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    serve.add_argument("--auth-keys", metavar="FILE",
+                       help="verify AWS SigV4 signatures against the access keys in FILE (ID:SECRET a line)")  # fmt: skip
+    serve.add_argument("--access-key", action="append", default=[], metavar="ID:SECRET",
+                       help="an access key to verify SigV4 signatures against; repeatable "
+                       "(also: $LINEAGE_SERVE_ACCESS_KEYS=ID:SECRET,...)")  # fmt: skip
+    serve.add_argument("--max-body-size", type=int, default=None, metavar="BYTES",
+                       help="largest request body answered (default 2 MiB; larger: HTTP 413)")  # fmt: skip
     return top
+
+
+def _request_check(args):
+    """The SigV4 verifier for the configured keys, or None when no key is configured."""
+    from .service.auth import SigV4Verifier, keys_from_env, load_keys, parse_key
+
+    keys = keys_from_env()
+    if args.auth_keys:
+        keys.update(load_keys(args.auth_keys))
+    keys.update(parse_key(text) for text in args.access_key)
+    return SigV4Verifier(keys) if keys else None
 
 
 def _serve(args) -> int:
     from .service import Service, StoreError
-    from .service.http import serve
+    from .service.http import MAX_BODY, serve
 
+    try:
+        check = _request_check(args)
+    except (OSError, ValueError) as exc:
+        print(f"lineage serve: {exc}", file=sys.stderr)
+        return 2
+    if check is not None:
+        print(f"lineage serve: verifying SigV4 signatures ({len(check.keys)} access keys)", file=sys.stderr)
     if args.memory:
         path = ":memory:"
     else:
@@ -87,7 +112,13 @@ def _serve(args) -> int:
     )
     try:
         serve(
-            service, args.host, args.port, threads=args.threads, store_label="memory" if args.memory else path
+            service,
+            args.host,
+            args.port,
+            threads=args.threads,
+            store_label="memory" if args.memory else path,
+            request_check=check,
+            max_body=args.max_body_size or MAX_BODY,
         )
     except OSError as exc:
         print(

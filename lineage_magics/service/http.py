@@ -3,8 +3,9 @@
 ``POST /`` with ``X-Amz-Target: SageMaker.<Operation>`` and a JSON body; answers
 ``application/x-amz-json-1.1`` with timestamps as epoch seconds, errors as
 ``{"__type": code, "message": text}`` and the error's HTTP status. A request check (for example
-SigV4 verification) plugs in as ``request_check(operation, environ, body)``, which raises
-``ServiceFault`` to refuse a request.
+SigV4 verification, ``service.auth.SigV4Verifier``) plugs in as ``request_check(operation, environ,
+body)``, which raises ``ServiceFault`` to refuse a request. A body larger than ``max_body`` bytes
+(``MAX_BODY``, 2 MiB, by default) is refused with HTTP 413 before it is read.
 """
 
 from __future__ import annotations
@@ -24,16 +25,19 @@ log = logging.getLogger(__name__)
 CONTENT_TYPE = "application/x-amz-json-1.1"
 TARGET_PREFIX = "SageMaker."
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MAX_BODY = (
+    2 * 1024 * 1024
+)  # the largest request body answered (SageMaker's largest lineage request is < 1 MiB)
 
 RequestCheck = Callable[[str, dict, bytes], None]
 
 
-def make_app(service: Service, request_check: RequestCheck | None = None):
+def make_app(service: Service, request_check: RequestCheck | None = None, *, max_body: int = MAX_BODY):
     """The WSGI application answering SageMaker JSON 1.1 requests from ``service``."""
 
     def respond(start_response, status: int, body: bytes):
-        reasons = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
-                   500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
+        reasons = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+                   413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
         start_response(
             f"{status} {reasons.get(status, 'Error')}",
             [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body))),
@@ -67,6 +71,12 @@ def make_app(service: Service, request_check: RequestCheck | None = None):
                 length = int(environ.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
+            if length > max_body:
+                raise ServiceFault(
+                    "RequestEntityTooLargeException",
+                    f"The request body of {length} bytes is larger than the maximum of {max_body} bytes.",
+                    413,
+                )
             body = environ["wsgi.input"].read(length) if length > 0 else b""
             if request_check is not None:
                 request_check(operation, environ, body)
@@ -89,6 +99,7 @@ def serve(
     threads: int = 4,
     request_check: RequestCheck | None = None,
     store_label: str | None = None,
+    max_body: int = MAX_BODY,
 ) -> None:
     """Serve until SIGINT or SIGTERM; print the URL on one line once listening."""
     import waitress
@@ -102,7 +113,11 @@ def serve(
         )
     # "Task queue depth" warnings would fill a parent's stderr pipe under load; errors still show
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = waitress.create_server(make_app(service, request_check), host=host, port=port, threads=threads)
+    app = make_app(service, request_check, max_body=max_body)
+    # waitress refuses (413) what is far beyond the limit before buffering it; the app answers the rest
+    server = waitress.create_server(
+        app, host=host, port=port, threads=threads, max_request_body_size=4 * max_body + 65536
+    )
     bound = server.effective_port
     shown = f"[{host}]" if ":" in host else host
     label = store_label or service.store.path
