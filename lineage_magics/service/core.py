@@ -118,7 +118,7 @@ class Service:
         try:
             try:
                 params = json.loads(body) if body else {}
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deeply
                 raise serialization(f"The request body is not valid JSON: {exc}") from exc
             if not isinstance(params, dict):
                 raise serialization("The request body must be a JSON object.")
