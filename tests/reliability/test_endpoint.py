@@ -170,7 +170,15 @@ def test_missing_or_malformed_authorization(secured):
 
 
 def test_malformed_json_is_a_serialization_exception(secured):
-    for body in (b"{not json", b"\xff\xfe\x00", b"[1, 2]", b'"text"', b"{" * 100_000 + b"}" * 100_000):
+    nested = b"[" * 100_000 + b"]" * 100_000  # deeper than Python's recursion limit
+    for body in (
+        b"{not json",
+        b"\xff\xfe\x00",
+        b"[1, 2]",
+        b'"text"',
+        b"{" * 100_000 + b"}" * 100_000,
+        nested,
+    ):
         status, answer = send_request(secured, signed(secured, body))
         assert status == 400, (body[:20], answer)
         assert json.loads(answer)["__type"] == "SerializationException"
