@@ -93,3 +93,44 @@ def test_fuzz_in_process(local, family):
     run()
     assert sum(outcomes.values()) >= 300
     assert outcomes.get("ok", 0) > 0 and outcomes.get("ValidationException", 0) > 0, outcomes
+
+
+@pytest.fixture(scope="module")
+def remote():
+    """``lineage serve`` with SigV4 verification on, and a boto3 client holding its key."""
+    import boto3
+    from botocore.config import Config
+
+    from .conftest import Server
+
+    server = Server("--access-key", "AKIDFUZZ:fuzz-secret")
+    sm = boto3.client(
+        "sagemaker", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="AKIDFUZZ",
+        aws_secret_access_key="fuzz-secret", config=Config(retries={"total_max_attempts": 1}),
+    )  # fmt: skip
+    bodies: list[tuple[int, bytes]] = []
+
+    def keep(http_response, **kwargs):
+        bodies.append((http_response.status_code, http_response.content))
+
+    sm.meta.events.register("after-call.sagemaker.*", keep)
+    yield sm, seed(sm), bodies
+    code, err = server.stop()
+    assert code == 0 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_fuzz_over_http(remote, family):
+    sm, known, bodies = remote
+    bodies.clear()
+
+    @settings(settings.get_profile("reliability"), max_examples=60)
+    @given(st.sampled_from(FAMILIES[family]).flatmap(lambda op: st.tuples(st.just(op), request(op, known))))
+    def run(case):
+        check(sm, *case)
+
+    run()
+    assert len(bodies) > 20
+    for status, body in bodies:
+        assert status < 500, body[:300]
+        assert b"Traceback" not in body and b'File "' not in body
