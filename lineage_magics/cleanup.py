@@ -3,9 +3,11 @@
 A plan is computed first (nothing deleted); running it deletes associations before the entities
 they touch, with bounded concurrency, a tqdm bar and ``on_progress(done, total)``. A delete that
 finds its target gone counts as done, and an interrupted clean-up is remembered by the client, so
-running it again finishes the job. Members being deleted are also written to a small journal
-(``~/.lineage_magics/cleanups/``), so a clean-up killed between deleting a member's link and the
-member itself is finished by the next run, even from another process.
+running it again finishes the job. Members being deleted are also written to a small journal, so a
+clean-up killed between deleting a member's link and the member itself is finished by the next run,
+even from another process: next to an SQLite store (``<store>.cleanups/``), under
+``~/.lineage_magics/cleanups/`` for SageMaker and HTTP, and nowhere for ``memory://`` (the client's
+memory of interrupted plans covers that). A journal and its empty folder go when the run completes.
 """
 
 from __future__ import annotations
@@ -231,6 +233,23 @@ def plan_cleanup(client: LineageClient, context_ref: Any) -> CleanupPlan:
 # -- the journal of members in flight ------------------------------------------------------
 
 
+def journal_path(client: LineageClient, target_arn: str) -> str | None:
+    """Where the journal of a clean-up of ``target_arn`` goes (None: kept in memory only)."""
+    from .copy import local_service_of
+
+    service = local_service_of(client.sagemaker)
+    if service is not None:
+        if service.store.path == ":memory:":
+            return None
+        folder, key = service.store.path + ".cleanups", target_arn
+    else:
+        endpoint = getattr(getattr(client.sagemaker, "meta", None), "endpoint_url", "")
+        if not endpoint:
+            return None
+        folder, key = os.path.expanduser("~/.lineage_magics/cleanups"), f"{endpoint}\n{target_arn}"
+    return os.path.join(folder, hashlib.sha256(key.encode()).hexdigest()[:32] + ".json")
+
+
 class _Journal:
     """The members whose link from the context may be deleted while they still exist, on disk.
 
@@ -238,15 +257,7 @@ class _Journal:
     leave a member no new plan can find. The journal names those members until they are gone."""
 
     def __init__(self, client: LineageClient, target_arn: str):
-        from .copy import local_service_of
-
-        service = local_service_of(client.sagemaker)
-        meta = getattr(client.sagemaker, "meta", None)
-        where = service.store.path if service is not None else getattr(meta, "endpoint_url", "")
-        self.path = None
-        if where and where != ":memory:":
-            digest = hashlib.sha256(f"{where}\n{target_arn}".encode()).hexdigest()[:32]
-            self.path = os.path.join(os.path.expanduser("~/.lineage_magics/cleanups"), f"{digest}.json")
+        self.path = journal_path(client, target_arn)
         self.lock = threading.Lock()
         self.inflight: dict[str, list] = {}
 
@@ -265,18 +276,30 @@ class _Journal:
         if self.path is None:
             return
         if not self.inflight:
-            for stale in [self.path, *glob.glob(glob.escape(self.path) + ".*")]:  # a killed run's temp file
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(stale)
+            self.remove()
             return
         tmp = f"{self.path}.{os.getpid()}.{threading.get_ident()}"
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(tmp, "w") as fh:
-                json.dump(list(self.inflight.values()), fh)
-            os.replace(tmp, self.path)
-        except OSError:  # best effort: without a writable home the in-memory plan still covers this run
-            pass
+        for _ in range(2):  # twice: another run may remove the empty folder between makedirs and open
+            try:
+                os.makedirs(os.path.dirname(self.path), exist_ok=True)
+                with open(tmp, "w") as fh:
+                    json.dump(list(self.inflight.values()), fh)
+                os.replace(tmp, self.path)
+                return
+            except FileNotFoundError:
+                continue
+            except OSError:  # best effort: unwritable, the in-memory plan still covers this run
+                return
+
+    def remove(self) -> None:
+        """Delete the journal (and a killed run's temp files), then its folder if that is empty."""
+        if self.path is None:
+            return
+        for stale in [self.path, *glob.glob(glob.escape(self.path) + ".*")]:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(stale)
+        with contextlib.suppress(OSError):  # not empty (another clean-up's journal) or already gone
+            os.rmdir(os.path.dirname(self.path))
 
     def start(self, e: Entity) -> None:
         with self.lock:
@@ -418,6 +441,9 @@ def run_plan(
         client._pending_cleanups[target] = plan
     else:
         client._pending_cleanups.pop(target, None)
+        with journal.lock:
+            if not journal.inflight:
+                journal.remove()
     return report
 
 

@@ -172,3 +172,65 @@ def test_cascade_delete_of_experiments_trials_and_trial_components(lc):
     assert len(report.removed_memberships) == 6 and len(report.deleted_entities) == 3
     assert lc.list("experiments") == [] and lc.list("trials") == []
     assert len(lc.list("trial-components")) == 6  # the components themselves stay
+
+
+def _journals(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def _die_between_link_and_member(lc, folder, seen: list) -> None:
+    """Stop the run at its first DeleteAction (the member's link is gone, the member is not)."""
+
+    def die(model, **_):
+        if model.name == "DeleteAction" and not seen:
+            seen.append(_journals(folder))
+            raise Interrupt
+
+    # on "*": botocore calls wildcard handlers (the local service's among them) before exact ones
+    lc.sagemaker.meta.events.register_first("before-call.sagemaker.*", die)
+
+
+def test_cleanup_journal_next_to_an_sqlite_store_and_gone_when_done(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    lc = LineageClient(url, progress=False, max_workers=1)
+    workflow(lc, "wf", 3)
+    folder, seen = tmp_path / "l.db.cleanups", []
+    _die_between_link_and_member(lc, folder, seen)
+    with pytest.raises(Interrupt):
+        lc.cleanup("wf")
+    assert len(seen) == 1 and len(seen[0]) == 1 and seen[0][0].endswith(".json")
+    assert _journals(folder) == seen[0]  # left for the next run, in another process
+    report = LineageClient(url, progress=False).cleanup("wf")
+    assert report.ok and store_is_empty(lc)
+    assert not folder.exists() and not home.exists()
+
+
+def test_cleanup_journal_of_memory_stays_in_memory(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    lc = LineageClient("memory://", progress=False, max_workers=1)
+    workflow(lc, "wf", 3)
+    seen: list = []
+    _die_between_link_and_member(lc, home / ".lineage_magics" / "cleanups", seen)
+    with pytest.raises(Interrupt):
+        lc.cleanup("wf")
+    assert seen == [[]]
+    assert lc.cleanup("wf").ok and store_is_empty(lc)
+    assert not home.exists()
+
+
+def test_cleanup_journal_over_http_under_home(tmp_path, monkeypatch, serve):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    url = serve()
+    lc = LineageClient(url, progress=False, max_workers=1)
+    workflow(lc, "wf", 2)
+    folder, seen = home / ".lineage_magics" / "cleanups", []
+    _die_between_link_and_member(lc, folder, seen)
+    with pytest.raises(Interrupt):
+        lc.cleanup("wf")
+    assert len(seen) == 1 and len(seen[0]) == 1
+    assert LineageClient(url, progress=False).cleanup("wf").ok
+    assert not folder.exists()
