@@ -86,6 +86,11 @@ def _shown(value: Any) -> str:
     return visible(value)
 
 
+def _arrow(association_type: str | None) -> str:
+    """``-[Produced]->``, or ``-->`` for an association stored without a type."""
+    return f"-[{_shown(association_type)}]->" if association_type else "-->"
+
+
 @dataclass
 class Entity:
     """One lineage (or experiment) entity as SageMaker describes it."""
@@ -190,8 +195,7 @@ class Association:
         return self.destination_name or name_of_arn(self.destination_arn)
 
     def __repr__(self) -> str:
-        kind = f"[{self.type}]" if self.type else ""
-        return f"<Association {self.source_label!r} -{kind}-> {self.destination_label!r}>"
+        return f"<Association {self.source_label!r} {_arrow(self.type)} {self.destination_label!r}>"
 
     def _repr_html_(self) -> str:
         return AssociationList([self])._repr_html_()
@@ -280,7 +284,7 @@ class AssociationList(list):
         if not self:
             return "<AssociationList: no associations>"
         lines = [
-            f"{_shown(a.source_label)} -[{_shown(a.type)}]-> {_shown(a.destination_label)}" for a in self[:50]
+            f"{_shown(a.source_label)} {_arrow(a.type)} {_shown(a.destination_label)}" for a in self[:50]
         ]
         more = "" if len(self) <= 50 else f"\n... {len(self) - 50} more"
         return "\n".join(lines) + more

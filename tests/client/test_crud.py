@@ -211,3 +211,15 @@ def test_counts(lc):
     assert counts["actions"] == (1, 3000)
     assert counts["artifacts"] == (0, 6000)
     assert counts["associations"] == (1, 6000)
+
+
+def test_untyped_association_prints_a_plain_arrow(lc):
+    a = lc.create_action("step-a", "T")
+    b = lc.create_action("step-b", "T")
+    lc.sagemaker.add_association(SourceArn=a.arn, DestinationArn=b.arn)  # no AssociationType
+    lc.associate(b, lc.create_artifact("s3://b/out", "Model", "out"), "Produced")
+    links = lc.associations(b)
+    assert {x.type for x in links} == {None, "Produced"}
+    shown = repr(links)
+    assert "step-a --> step-b" in shown and "step-b -[Produced]-> out" in shown and "[]" not in shown
+    assert repr(lc.associations(a)[0]) == "<Association 'step-a' --> 'step-b'>"
