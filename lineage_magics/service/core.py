@@ -112,6 +112,16 @@ class Service:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ServiceFault("ServiceUnavailable", f"The store is busy ({exc}); retry.", 503) from exc
             raise
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is not sqlite3.DatabaseError:  # integrity, programming...: a bug, not the file
+                raise
+            # SQLITE_CORRUPT / SQLITE_NOTADB: a damaged file. Say so once; retrying cannot help.
+            raise ServiceFault(
+                "StoreCorrupted",
+                f"The store {self.store.path} is damaged ({exc}); it was left as it is. Restore it from a "
+                "backup, or use another store.",
+                500,
+            ) from exc
 
     def handle(self, operation: str, body: bytes | str | None) -> tuple[int, bytes]:
         """``call`` on a JSON body: ``(HTTP status, JSON body)``; errors as ``{"__type", "message"}``."""
