@@ -92,14 +92,18 @@ def walk(
 
 
 _VERTEX = "SELECT id, kind, arn, type, name, source_uri, created, modified, doc FROM entity WHERE id IN (?)"
+_VERTEX_LEAN = "SELECT id, kind, arn, type, name, source_uri, NULL, NULL, NULL FROM entity WHERE id IN (?)"
+_FILTERS_ON_ROWS = ("CreatedBefore", "CreatedAfter", "ModifiedBefore", "ModifiedAfter", "Properties")
 
 
-def vertex_rows(conn, ids: list[int]) -> dict[int, tuple]:
-    """Entity rows by id. Ids are looked up in sorted order: neighbouring B-tree pages stay cached
-    (about 20% faster than walk order on a 100k-vertex closure)."""
+def vertex_rows(conn, ids: list[int], full: bool = True) -> dict[int, tuple]:
+    """Entity rows ``(id, kind, arn, type, name, source_uri, created, modified, doc)`` by id; with
+    ``full=False`` the last three are None (when no filter or property needs them: about a quarter
+    faster). Ids are looked up in sorted order, so neighbouring B-tree pages stay cached."""
+    sql = _VERTEX if full else _VERTEX_LEAN
     rows: dict[int, tuple] = {}
     for size, chunk in _padded(sorted(ids)):
-        for row in conn.execute(_sql(_VERTEX, size), chunk):
+        for row in conn.execute(_sql(sql, size), chunk):
             rows[row[0]] = row
     return rows
 
@@ -158,8 +162,9 @@ def _answer(t: Txn, p: dict) -> tuple[list, list, list, list]:
     for src, dst in edges:
         needed.add(src)
         needed.add(dst)
-    rows = vertex_rows(t.conn, list(needed))
     filters = p.get("Filters") or {}
+    full = any(filters.get(k) not in (None, {}, []) for k in _FILTERS_ON_ROWS)
+    rows = vertex_rows(t.conn, list(needed), full=full)
     kept = [(n, i) for n, i in enumerate(order) if _matches(rows[i], filters)]
     vertices = [_vertex(rows[i]) for _, i in kept]
     positions = [n for n, _ in kept]
