@@ -4,8 +4,9 @@ The Action goes InProgress before the code runs, then Completed, or Failed with 
 property; properties ``start_time``, ``end_time``, ``duration_seconds`` and ``code_sha256`` (of the code
 without trailing whitespace) record the run. Inputs are linked input -> action (ContributedTo), outputs
 action -> output (Produced). An input or output is a ref to an existing entity, a URI, or a local path
-(an artifact ``file:///abs/path``; a file's has an MD5Hash source type). The cell runs in the user
-namespace like a normal cell; its exception reaches the user after recording.
+(an artifact ``file:///abs/path``; a file's has an MD5Hash source type). A new artifact is named after
+its file (``model.pkl`` -> ``model-pkl``); an existing one (same Source) is used as it is. The cell
+runs in the user namespace like a normal cell; its exception reaches the user after recording.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -25,6 +27,14 @@ from .parsing import add_var_option
 from .registry import Verb
 
 ERROR_MAX = 2500
+NAME_MAX = 120  # SageMaker's artifact names: [a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}
+
+
+def artifact_name(path_or_uri: str) -> str | None:
+    """A valid ArtifactName from the last segment of a path or URI (``model.pkl`` -> ``model-pkl``)."""
+    last = path_or_uri.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    name = re.sub(r"[^a-zA-Z0-9]+", "-", last).strip("-")
+    return name[:NAME_MAX].rstrip("-") or None
 
 
 @dataclass
@@ -102,11 +112,12 @@ def _arn(client, end: Endpoint, artifact_type: str) -> str:
         if not os.path.exists(end.path):
             raise LineageError(f"output {end.given!r} does not exist after the cell ran")
         uri = f"file://{end.path}"
+        name = artifact_name(end.path)
         if os.path.isdir(end.path):  # a directory: its URI only
-            return client.ensure_artifact(uri, artifact_type).arn
+            return client.ensure_artifact(uri, artifact_type, name).arn
         source_types = [{"SourceIdType": "MD5Hash", "Value": md5_of(end.path)}]
-        return client.ensure_artifact(uri, artifact_type, source_types=source_types).arn
-    return client.ensure_artifact(end.uri, artifact_type).arn
+        return client.ensure_artifact(uri, artifact_type, name, source_types=source_types).arn
+    return client.ensure_artifact(end.uri, artifact_type, artifact_name(end.uri)).arn
 
 
 def compile_cell(shell, cell: str):

@@ -130,3 +130,30 @@ def test_directory_input_and_missing_output(ip, tmp_path):
     folder = client.get(f"file://{tmp_path}")
     assert folder.source_types == []
     assert (folder.arn, client.get("dir-step").arn, "ContributedTo") in arn_pairs(client)
+
+
+def test_new_artifacts_are_named_after_their_files(ip, tmp_path):
+    """Inputs/outputs get an ArtifactName from the file name; an existing artifact (same Source) is kept."""
+    data = tmp_path / "train data.v2.csv"
+    data.write_text("a\n1\n")
+    model = tmp_path / "model.pkl"
+    ok(ip, "%lineage create artifact raw DataSet s3://b/raw")
+    cell = (
+        f"%%lineage track fit --input {str(data)!r} s3://b/raw --input {tmp_path} "
+        f"--output {model} s3://b/out/model.tar.gz\nopen({str(model)!r}, 'w').write('m')\n"
+    )
+    ok(ip, cell)
+    client = client_of(ip)
+    named = {a.source_uri: a.name for a in client.list("artifacts")}
+    assert named == {
+        f"file://{data}": "train-data-v2-csv",
+        "s3://b/raw": "raw",
+        f"file://{tmp_path}": tmp_path.name.replace("_", "-"),
+        f"file://{model}": "model-pkl",
+        "s3://b/out/model.tar.gz": "model-tar-gz",
+    }
+    ok(ip, cell)  # identity is the Source: nothing new
+    assert len(client.list("artifacts")) == 5
+    assert ("fit", "model-pkl", "Produced") in pairs(client)
+    shown = ok(ip, "%lineage show fit").stdout
+    assert "fit -[Produced]-> model-pkl" in shown and "train-data-v2-csv -[ContributedTo]-> fit" in shown
