@@ -16,24 +16,24 @@ from .conftest import kill, store_problems, wait_for, worker
 MEMBERS = 250  # actions and as many artifacts: 500 members of one context
 
 
-def build_context(url: str, name: str = "big") -> dict[str, int]:
-    """A context with 250 actions and 250 artifacts as members and a chain through them:
-    500 membership links + 250 ContributedTo + 250 Produced = 1,000 associations."""
+def build_context(url: str, name: str = "big", members: int = MEMBERS) -> dict[str, int]:
+    """A context with ``members`` actions and as many artifacts as members, chained through them;
+    with the default 250: 500 membership links + 250 ContributedTo + 250 Produced = 1,000 associations."""
     service = local_service(connect(url))
     arn = f"arn:aws:sagemaker:{service.region}:{service.account}:"
     actions = [{"ActionName": f"{name}-step{i}", "ActionType": "Train", "Source": {"SourceUri": f"job://{i}"}}
-               for i in range(MEMBERS)]  # fmt: skip
+               for i in range(members)]  # fmt: skip
     artifacts = [{"ArtifactType": "DataSet", "ArtifactName": f"{name}-data{i}",
-                  "Source": {"SourceUri": f"s3://{name}/data/{i}"}} for i in range(MEMBERS)]  # fmt: skip
+                  "Source": {"SourceUri": f"s3://{name}/data/{i}"}} for i in range(members)]  # fmt: skip
     art_arns = [service.artifact_arn(a["Source"]) for a in artifacts]
     act_arns = [f"{arn}action/{a['ActionName']}" for a in actions]
     ctx = f"{arn}context/{name}"
     links = [{"SourceArn": ctx, "DestinationArn": m, "AssociationType": "AssociatedWith"}
              for m in act_arns + art_arns]  # fmt: skip
     links += [{"SourceArn": art_arns[i], "DestinationArn": act_arns[i], "AssociationType": "ContributedTo"}
-              for i in range(MEMBERS)]  # fmt: skip
-    links += [{"SourceArn": act_arns[i], "DestinationArn": art_arns[(i + 1) % MEMBERS],
-               "AssociationType": "Produced"} for i in range(MEMBERS)]  # fmt: skip
+              for i in range(members)]  # fmt: skip
+    links += [{"SourceArn": act_arns[i], "DestinationArn": art_arns[(i + 1) % members],
+               "AssociationType": "Produced"} for i in range(members)]  # fmt: skip
     contexts = [{"ContextName": name, "ContextType": "Workflow", "Source": {"SourceUri": f"wf://{name}"}}]
     return service.bulk_import(
         contexts=contexts, actions=actions, artifacts=artifacts, associations=links, manual=True
@@ -105,3 +105,33 @@ def test_sigkill_during_bulk_copy_is_all_or_nothing(tmp_path):
         assert counts(f"sqlite:///{target_db}") == {"contexts": 1, "actions": 250, "artifacts": 250,
                                                     "associations": 1000}  # fmt: skip
         assert store_problems(target_db) == []
+
+
+def test_sigkill_during_copy_over_http_then_resume(tmp_path, servers):
+    """Copy through the API (one call per entity and association) into ``lineage serve``; the copying
+    process is killed half-way; the target store stays consistent and a second copy completes it."""
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    build_context(source, "web", members=60)  # 121 entities, 240 associations
+    target_db = str(tmp_path / "target.db")
+    server = servers("--db", target_db)
+    marks = tmp_path / "marks"
+    proc = worker("copy", source, server.url, str(marks))
+    wait_for(lambda: marks.exists() and len(marks.read_text()) >= 400, 120, "copy progress")
+    kill(proc)
+    assert store_problems(target_db) == []
+    partial = counts(f"sqlite:///{target_db}")
+    assert 0 < sum(partial.values()) < 361, partial  # really killed in the middle
+    rerun = worker("copy", source, server.url, str(tmp_path / "ignored"))
+    out, err = rerun.communicate(timeout=180)
+    assert rerun.returncode == 0, err[-2000:]
+    report = json.loads(out)
+    assert report["errors"] == []
+    assert sum(report["existing"].values()) > 0  # what the killed run made is found, not duplicated
+    server.stop()
+    assert store_problems(target_db) == []
+    assert counts(f"sqlite:///{target_db}") == {
+        "contexts": 1,
+        "actions": 60,
+        "artifacts": 60,
+        "associations": 240,
+    }
