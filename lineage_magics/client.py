@@ -60,18 +60,19 @@ _DELETE = {
     "trial": ("delete_trial", "TrialName"),
     "trial-component": ("delete_trial_component", "TrialComponentName"),
 }
-RETRYABLE_CODES = frozenset(
+# retried until a time budget is spent (the service asks us to slow down, not that it is broken)
+THROTTLING_CODES = frozenset(
     {
         "ThrottlingException",
         "Throttling",
         "ThrottledException",
         "RequestLimitExceeded",
         "TooManyRequestsException",
-        "InternalFailure",
-        "InternalServerError",
-        "ServiceUnavailable",
     }
 )
+# retried a bounded number of times
+SERVER_ERROR_CODES = frozenset({"InternalFailure", "InternalServerError", "ServiceUnavailable"})
+RETRYABLE_CODES = THROTTLING_CODES | SERVER_ERROR_CODES
 LIMITS = {"contexts": 500, "actions": 3000, "artifacts": 6000, "associations": 6000}
 
 
@@ -159,16 +160,33 @@ def map_error(exc: Exception, operation: str | None = None) -> LineageError:
 
 class LineageClient:
     """The lineage API over a boto3 SageMaker client, a URL (see ``lineage_magics.connect``), or None
-    (``LINEAGE_MAGICS_URL``, else the default local store)."""
+    (``LINEAGE_MAGICS_URL``, else the default local store).
+
+    Retries: each call that is throttled is retried with capped exponential back-off and jitter
+    (``retry_base`` seconds doubling up to ``retry_cap``) until ``retry_budget`` seconds have passed
+    since its first refusal; server errors (InternalFailure, ServiceUnavailable...) are retried the
+    same way at most ``retry_attempts - 1`` times. Then the error is raised as a ServiceError.
+    """
 
     retry_attempts = 12
     retry_base = 0.05
     retry_cap = 2.0
+    retry_budget = 60.0
 
-    def __init__(self, client_or_url: Any = None, *, progress: bool = True, max_workers: int = 4):
+    def __init__(
+        self,
+        client_or_url: Any = None,
+        *,
+        progress: bool = True,
+        max_workers: int = 4,
+        retry_base: float | None = None,
+        retry_budget: float | None = None,
+    ):
         if isinstance(client_or_url, LineageClient):
             self.sagemaker = client_or_url.sagemaker
             self.url = client_or_url.url
+            for name in ("retry_attempts", "retry_base", "retry_cap", "retry_budget"):
+                setattr(self, name, getattr(client_or_url, name))
         elif client_or_url is None or isinstance(client_or_url, str):
             from botocore.exceptions import BotoCoreError
 
@@ -184,6 +202,10 @@ class LineageClient:
         else:
             self.sagemaker = client_or_url
             self.url = None
+        if retry_base is not None:
+            self.retry_base = float(retry_base)
+        if retry_budget is not None:
+            self.retry_budget = float(retry_budget)
         self.progress = progress
         self.max_workers = max(1, int(max_workers))
         self.refs = RefResolver(self)
@@ -197,23 +219,31 @@ class LineageClient:
 
     # -- the call boundary ----------------------------------------------------------
     def _call(self, operation: str, **params: Any) -> dict:
-        """Call ``self.sagemaker.<operation>(**params)``: retries throttling with jittered back-off,
+        """Call ``self.sagemaker.<operation>(**params)`` with the retry policy of the class docstring;
         maps botocore errors to LineageError / ServiceError."""
         from botocore import exceptions as bx
 
         method = getattr(self.sagemaker, operation)
-        attempt = 0
+        attempt = server_errors = 0
+        deadline = None
         while True:
             try:
                 return method(**params)
             except bx.ClientError as e:
                 code = e.response.get("Error", {}).get("Code")
-                if code in RETRYABLE_CODES and attempt + 1 < self.retry_attempts:
-                    delay = min(self.retry_cap, self.retry_base * 2**attempt)
-                    time.sleep(random.uniform(delay / 2, delay))
-                    attempt += 1
-                    continue
-                raise map_error(e, operation) from e
+                delay = min(self.retry_cap, self.retry_base * 2 ** min(attempt, 32))
+                delay = random.uniform(delay / 2, delay)
+                if code in THROTTLING_CODES:
+                    now = time.monotonic()
+                    deadline = now + self.retry_budget if deadline is None else deadline
+                    retry = now + delay <= deadline
+                else:
+                    server_errors += code in SERVER_ERROR_CODES
+                    retry = code in SERVER_ERROR_CODES and server_errors < self.retry_attempts
+                if not retry:
+                    raise map_error(e, operation) from e
+                time.sleep(delay)
+                attempt += 1
             except bx.BotoCoreError as e:
                 raise map_error(e, operation) from e
 

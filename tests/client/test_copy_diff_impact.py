@@ -177,3 +177,30 @@ def test_copy_keeps_sagemakers_job_trial_components(lc, tmp_path):
     graph = target.trace("s3://b/train.csv", direction="down", types=["TrainingJob"])
     assert [(v.arn, v.type) for v in graph.vertices if v.arn != graph.start] == [(copied.arn, "TrainingJob")]
     assert not lc.copy(target).changed and report.total == 3
+
+
+def test_copy_through_the_api_outlasts_heavy_throttling():
+    """Half the calls refused: throttling is retried until a time budget, not for a fixed count
+    (12 attempts failed one call of this copy: seed 1, one worker, so the same draws every run)."""
+    source = LineageClient("memory://", progress=False)
+    ctx = source._create_raw("context", name="wf", type="Workflow")
+    for i in range(150):
+        source._add_association(
+            ctx, source._create_raw("action", name=f"s{i}", type="Step"), "AssociatedWith"
+        )
+    target = LineageClient("memory://?throttle=0.5&seed=1", progress=False, max_workers=1, retry_base=0.0005)
+    target.retry_cap = 0.004
+    counter = CallCounter(target.sagemaker)
+    streak, longest = [0], [0]  # refusals in a row (one worker: calls are sequential)
+
+    def answered(parsed=None, **_):
+        throttled = (parsed or {}).get("Error", {}).get("Code") == "ThrottlingException"
+        streak[0] = streak[0] + 1 if throttled else 0
+        longest[0] = max(longest[0], streak[0])
+
+    target.sagemaker.meta.events.register("after-call.sagemaker.*", answered)
+    report = source.copy(target, bulk=False)
+    assert not report.errors, report.errors[:2]
+    assert report.created == {"contexts": 1, "actions": 150, "associations": 150}
+    assert counter.errors["ThrottlingException"] > 200
+    assert longest[0] >= 12  # one call was refused more often than a 12-attempt bound allows

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from lineage_magics import LineageClient
-from lineage_magics.errors import LineageError
+from lineage_magics.errors import LineageError, ServiceError
 
 from .conftest import CallCounter
 from .test_copy_diff_impact import contents, run_spec
@@ -86,3 +86,20 @@ def test_missing_region_and_credentials_have_hints(monkeypatch, tmp_path):
     with pytest.raises(LineageError, match="no AWS credentials found") as err:
         lc.list("contexts")
     assert "\n" not in str(err.value)
+
+
+def test_retry_bounds_server_errors_by_count_and_throttling_by_time():
+    broken = LineageClient("memory://?error_rate=1&seed=1", progress=False, retry_base=0.0001)
+    counter = CallCounter(broken.sagemaker)
+    with pytest.raises(ServiceError) as err:
+        broken.create_action("a", "T")
+    assert err.value.code == "InternalFailure" and counter["CreateAction"] == broken.retry_attempts == 12
+    refused = LineageClient(
+        "memory://?throttle=1&seed=1", progress=False, retry_base=0.0001, retry_budget=0.05
+    )
+    refused.retry_cap = 0.001
+    counter = CallCounter(refused.sagemaker)
+    with pytest.raises(ServiceError) as err:
+        refused.create_action("a", "T")
+    assert err.value.code == "ThrottlingException" and counter["CreateAction"] > 12
+    assert LineageClient(refused).retry_budget == 0.05  # a client made from a client keeps its policy
