@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .entities import Entity, kind_of_arn, name_of_arn
 from .errors import LineageError, NotFoundError
+from .render.style import visible
 from .spec import ENTITY_KINDS, WorkflowSpec, default_association_type
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -66,14 +67,15 @@ class ApplyResult:
         lines = [f"<ApplyResult {self._summary()}>"]
         lines += [f"  {a}" for a in self.actions]
         lines += [f"  warning: {w}" for w in self.warnings]
-        return "\n".join(lines)
+        return "\n".join(visible(line) for line in lines)
 
     def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(a)}</li>" for a in self.actions)
-        warns = "".join(f"<li><b>warning</b>: {html.escape(w)}</li>" for w in self.warnings)
-        return (
-            f"<div class='lineage-apply'><p>{html.escape(self._summary())}</p><ul>{items}{warns}</ul></div>"
-        )
+        def esc(text: str) -> str:
+            return html.escape(visible(text))
+
+        items = "".join(f"<li>{esc(a)}</li>" for a in self.actions)
+        warns = "".join(f"<li><b>warning</b>: {esc(w)}</li>" for w in self.warnings)
+        return f"<div class='lineage-apply'><p>{esc(self._summary())}</p><ul>{items}{warns}</ul></div>"
 
 
 def _where(line: int) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .graph import LineageGraph, Vertex
+from .render.style import visible
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
@@ -149,10 +150,12 @@ class GraphDiff:
             lines.append(f"  {marks[r['change']]} {kind}: {r['name']}{detail}")
         if len(self) > 100:
             lines.append(f"  ... {len(self) - 100} more")
-        return "\n".join(lines)
+        return "\n".join(visible(line) for line in lines)
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        def esc(text: str) -> str:
+            return html.escape(visible(text))
+
         rows = self.rows()
         colour = {"added": "#1a7f37", "removed": "#cf222e", "changed": "#9a6700"}
         body = "".join(

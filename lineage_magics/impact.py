@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .graph import LineageGraph, Vertex
+from .render.style import visible
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
@@ -72,10 +73,12 @@ class ImpactReport:
                 lines.append(f"    {it.vertex.label}  via {' -> '.join(it.labels)}")
             if len(items) > 10:
                 lines.append(f"    ... {len(items) - 10} more")
-        return "\n".join(lines)
+        return "\n".join(visible(line) for line in lines)
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        def esc(text: str) -> str:
+            return html.escape(visible(text))
+
         parts = [f"<div class='lineage-impact'><p>{esc(self.start.label)}: {len(self.items)} downstream</p>"]
         for (lt, t), items in self.groups.items():
             rows = "".join(
