@@ -219,3 +219,35 @@ def test_widget_html(store):
                 assert_safe_html(widget.value)
             for label in getattr(widget, "_options_labels", ()) or ():
                 assert_plain(label)
+
+
+def test_magics_outputs(store):
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    from traitlets.config import Config
+
+    lc, ctx, made = store
+    config = Config()
+    config.HistoryAccessor.enabled = False
+    config.LineageMagics.progress = False
+    shell = InteractiveShell(config=config)
+    shell.displayhook.flush = lambda: None
+    shell.run_line_magic("load_ext", "lineage_magics")
+    try:
+        shell.run_line_magic("lineage", f"use {lc.url}")
+        action = next(e for e in made.values() if e.kind == "action")
+        for cell in (f"%lineage show {ctx.name}", f"%lineage show {action.name}", f"%lineage trace {ctx.name}",
+                     "%lineage list actions", "%lineage list artifacts", f"%lineage cleanup {ctx.name} --dry-run",
+                     f"%lineage impact {ctx.name}"):  # fmt: skip
+            with capture_output() as captured:
+                result = shell.run_cell(cell, store_history=False)
+            assert result.error_in_exec is None and result.error_before_exec is None, (cell, captured.stderr)
+            assert_plain(captured.stdout.replace("\t", " "))
+            data, _ = shell.display_formatter.format(result.result)
+            for mime, out in data.items():
+                if mime == "text/plain":
+                    assert_plain(out)
+                elif isinstance(out, str) and ("html" in mime or "svg" in mime):
+                    assert_safe_html(out)
+    finally:
+        shell.run_line_magic("unload_ext", "lineage_magics")
