@@ -43,3 +43,22 @@ def test_four_processes_writing_one_file(tmp_path):
     # the four writers really overlapped in time (else this test proves nothing about concurrency)
     spans = [[a.created for a in actions if a.name.startswith(f"p{n}-")] for n in range(PROCESSES)]
     assert max(min(s) for s in spans) < min(max(s) for s in spans)
+
+
+def test_kernels_and_lineage_serve_sharing_one_file(tmp_path, servers):
+    """Two kernels on the file and two clients of a ``lineage serve`` on the same file, at once."""
+    db = tmp_path / "shared.db"
+    url = f"sqlite:///{db}"
+    server = servers("--db", str(db))
+    writes = 250
+    procs = [(worker("writer", target, tag, str(writes), str(tmp_path / f"{tag}.json")), tag)
+             for target, tag in ((url, "k1"), (url, "k2"), (server.url, "h1"), (server.url, "h2"))]  # fmt: skip
+    for proc, tag in procs:
+        out, err = proc.communicate(timeout=240)
+        assert proc.returncode == 0, err[-2000:]
+        assert json.loads((tmp_path / f"{tag}.json").read_text()) == {"errors": []}
+    code, err = server.stop()
+    assert code == 0 and "locked" not in err and "Traceback" not in err
+    lc = LineageClient(url, progress=False)
+    assert len(lc.list("actions")) == len(lc.list("artifacts")) == len(lc.list("associations")) == 4 * writes
+    assert store_problems(str(db)) == []
