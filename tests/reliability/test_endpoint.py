@@ -202,3 +202,26 @@ def test_size_limits(secured, servers):
     assert answer.startswith(b"HTTP/1.1 413")
     no_trace(answer)
     assert client(secured, KEY, SECRET).list_contexts()["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    "flags,message",
+    [
+        (["--access-key", "no-colon-here"], "ACCESS_KEY_ID:SECRET"),
+        (["--auth-keys", "/nonexistent/keys.txt"], "No such file"),
+        (["--auth-keys", "BADFILE"], "line 2"),
+    ],
+)
+def test_bad_key_configuration_is_refused_without_showing_secrets(tmp_path, flags, message):
+    import subprocess
+    import sys
+
+    from .conftest import REPO
+
+    bad = tmp_path / "keys.txt"
+    bad.write_text("AKIDGOOD:good-secret-9\nthis line leaks-a-secret-9\n")
+    flags = [str(bad) if f == "BADFILE" else f for f in flags]
+    done = subprocess.run([sys.executable, "-m", "lineage_magics.cli", "serve", "--memory", "--port", "0", *flags],
+                          capture_output=True, text=True, cwd=REPO, timeout=60)  # fmt: skip
+    assert done.returncode == 2 and message in done.stderr
+    assert "Traceback" not in done.stderr and "secret-9" not in done.stderr + done.stdout
