@@ -102,14 +102,19 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def _render(value) -> str:
+    """A value as AWS's messages quote it, control characters as ``\\uXXXX`` (one line, no escapes
+    sequences reaching a terminal)."""
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={_render(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_render(k)}={_render(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(_render(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
 
 
 def _scalar_problems(shape, value) -> list[str]:
