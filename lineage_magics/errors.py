@@ -13,7 +13,8 @@ class LineageError(Exception):
     show_traceback = False
 
     def _render_traceback_(self) -> list[str]:
-        return [f"{type(self).__name__}: {self}"]
+        text = f"{type(self).__name__}: {self}"
+        return ["".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)]  # no raw controls
 
 
 class NotFoundError(LineageError, LookupError):
