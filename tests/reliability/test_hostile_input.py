@@ -251,3 +251,15 @@ def test_magics_outputs(store):
                     assert_safe_html(out)
     finally:
         shell.run_line_magic("unload_ext", "lineage_magics")
+
+
+def test_errors_quote_hostile_values_on_one_clean_line(store):
+    lc = store[0]
+    with pytest.raises(ServiceError) as info:
+        lc.create_context("err-ctx", "T", description="a\x1b[31mred\nsecond line\x00")
+    shown = info.value._render_traceback_()
+    assert len(shown) == 1
+    assert_plain(shown[0])
+    assert (
+        "at 'description' failed to satisfy constraint" in shown[0]
+    )  # the whole message, not its first line
