@@ -132,6 +132,12 @@ class Service:
                 raise serialization(f"The request body is not valid JSON: {exc}") from exc
             if not isinstance(params, dict):
                 raise serialization("The request body must be a JSON object.")
+            try:  # "\\ud800" is valid JSON but not Unicode text: no store or answer could hold it
+                json.dumps(params, ensure_ascii=False).encode()
+            except UnicodeEncodeError as exc:
+                raise serialization(
+                    f"The request holds a lone surrogate, not Unicode text: {exc.reason}."
+                ) from exc
             return 200, json.dumps(self.call(operation, params)).encode()
         except ServiceFault as fault:
             return fault.status, json.dumps(fault.to_wire()).encode()
