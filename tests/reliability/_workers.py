@@ -67,6 +67,20 @@ def copy(source: str, target: str, progress_file: str) -> None:
     print(json.dumps({"errors": report.errors, "created": report.created, "existing": report.existing}))
 
 
+def bulk(url: str, count: str) -> None:
+    """One ``bulk_import`` transaction of ``count`` artifacts linked in a chain."""
+    from lineage_magics import connect
+    from lineage_magics.connect import local_service
+
+    service = local_service(connect(url))
+    n = int(count)
+    rows = [{"ArtifactType": "DataSet", "Source": {"SourceUri": f"s3://bulk/{i}"}, "Properties": {"p": "x" * 200}}
+            for i in range(n)]  # fmt: skip
+    arns = [service.artifact_arn(r["Source"]) for r in rows]
+    links = [{"SourceArn": arns[i], "DestinationArn": arns[i + 1]} for i in range(n - 1)]
+    print(json.dumps(service.bulk_import(artifacts=rows, associations=links, manual=True)))
+
+
 if __name__ == "__main__":
     sys.path.insert(0, os.getcwd())
-    {"writer": writer, "cleanup": cleanup, "copy": copy}[sys.argv[1]](*sys.argv[2:])
+    {"writer": writer, "cleanup": cleanup, "copy": copy, "bulk": bulk}[sys.argv[1]](*sys.argv[2:])

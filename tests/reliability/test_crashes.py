@@ -135,3 +135,21 @@ def test_sigkill_during_copy_over_http_then_resume(tmp_path, servers):
         "artifacts": 60,
         "associations": 240,
     }
+
+
+def test_sigkill_inside_one_large_transaction(tmp_path):
+    """Killed while SQLite is writing one bulk transaction: afterwards all of it or none of it."""
+    db = tmp_path / "bulk.db"
+    url = f"sqlite:///{db}"
+    LineageClient(url, progress=False).create_context("before", "T")  # the store exists, one committed row
+    wal = tmp_path / "bulk.db-wal"
+    proc = worker("bulk", url, "60000")
+    wait_for(
+        lambda: wal.exists() and wal.stat().st_size > 4_000_000, 120, "the transaction to be half-written"
+    )
+    kill(proc)
+    assert store_problems(str(db)) == []
+    left = counts(url)
+    assert left in ({"contexts": 1, "actions": 0, "artifacts": 0, "associations": 0},
+                    {"contexts": 1, "actions": 0, "artifacts": 60000, "associations": 59999})  # fmt: skip
+    assert LineageClient(url, progress=False).get("before").name == "before"
