@@ -141,8 +141,13 @@ def _scalar_problems(shape, value) -> list[str]:
     return problems
 
 
+_SPECIAL_FLOATS = ("NaN", "Infinity", "-Infinity")  # how botocore (Smithy's JSON protocols) sends them
+
+
 def _typecheck(shape, value, path: str) -> None:
     expected = _JSON_TYPES.get(shape.type_name)
+    if shape.type_name in ("double", "float") and value in _SPECIAL_FLOATS:
+        return
     if expected and (
         not isinstance(value, expected) or (isinstance(value, bool) and shape.type_name != "boolean")
     ):
