@@ -20,7 +20,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -405,20 +405,18 @@ def run_plan(
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
             pending = {pool.submit(func, it): it for it in items}
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    item = pending.pop(fut)
-                    try:
-                        results = fut.result()
-                    except LineageError as e:
-                        report.errors.append(f"{describe(item)}: {e}")
-                        report.exceptions.append(e)
-                        progress.step(steps(item))
-                        continue
-                    for res in results if isinstance(results, list) else [results]:
-                        record(*res)
+            for fut in as_completed(pending):  # one waiter a future (wait() in a loop was quadratic)
+                item = pending.pop(fut)
+                try:
+                    results = fut.result()
+                except LineageError as e:
+                    report.errors.append(f"{describe(item)}: {e}")
+                    report.exceptions.append(e)
                     progress.step(steps(item))
+                    continue
+                for res in results if isinstance(results, list) else [results]:
+                    record(*res)
+                progress.step(steps(item))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
