@@ -4,6 +4,7 @@
 - ``sqlite:///path.db`` (relative), ``sqlite:////abs/path.db``, ``sqlite:///~/x.db``
 - ``sagemaker://[REGION][?profile=P]``: real SageMaker, adaptive retries
 - ``http://HOST:PORT[?region=R&profile=P]``: any SageMaker-compatible endpoint, such as ``lineage serve``
+  (standard retries, 3 s connect timeout)
 
 Local URLs are answered in-process: a ``before-call`` hook hands the serialised request to the
 embedded service and returns botocore's own parse of its answer, so parameter validation,
@@ -178,7 +179,9 @@ def connect(url: str | None = None):
             or "us-east-1"
         )
         endpoint = f"{scheme}://{rest}"
-        config = Config(retries={"mode": "adaptive", "max_attempts": 10})
+        # A local endpoint: standard retries (adaptive mode's client-side rate limiter falls to ~1 call/s
+        # against an injected throttle rate) and a short connect timeout, so a wrong URL fails in seconds.
+        config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3)
         if query.get("profile") or os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
             session = boto3.Session(profile_name=query.get("profile"), region_name=region)
             return session.client("sagemaker", endpoint_url=endpoint, config=config)

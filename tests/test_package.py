@@ -27,3 +27,13 @@ def test_import_loads_neither_boto3_nor_graphviz():
         "assert lineage_magics.LineageGraph.__name__ == 'LineageGraph'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_http_urls_use_standard_retries_and_a_short_connect_timeout():
+    from lineage_magics import connect
+
+    client = connect("http://127.0.0.1:9")
+    assert client.meta.config.retries["mode"] == "standard"
+    assert client.meta.config.connect_timeout == 3
+    sagemaker = connect("sagemaker://us-east-1")
+    assert sagemaker.meta.config.retries["mode"] == "adaptive"
