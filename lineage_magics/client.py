@@ -241,7 +241,11 @@ class LineageClient:
                     server_errors += code in SERVER_ERROR_CODES
                     retry = code in SERVER_ERROR_CODES and server_errors < self.retry_attempts
                 if not retry:
-                    raise map_error(e, operation) from e
+                    error = map_error(e, operation)
+                    # A create refused as "already exists" after a retried server error may be our own
+                    # first attempt, committed before the error: _create_raw reads it back.
+                    error.after_server_error = server_errors > 0
+                    raise error from e
                 time.sleep(delay)
                 attempt += 1
             except bx.BotoCoreError as e:
@@ -311,7 +315,24 @@ class LineageClient:
 
     # -- create ------------------------------------------------------------------------
     def _create_raw(self, kind: str, **kw: Any) -> str:
-        """Create one context/action/artifact; returns its ARN."""
+        """Create one context/action/artifact; returns its ARN.
+
+        When a retried server error hid a create that had in fact committed, the retry's "already
+        exists" is answered with the entity that the first attempt made."""
+        try:
+            return self._create_once(kind, **kw)
+        except ServiceError as e:
+            if not (getattr(e, "after_server_error", False) and "already exists" in str(e)):
+                raise
+            if kind == "artifact":
+                found = self.find_artifact(kw["source_uri"], kw.get("source_types"))
+            else:
+                found = self._existing_by_name(kind, kw["name"])
+            if found is None:
+                raise
+            return found.arn
+
+    def _create_once(self, kind: str, **kw: Any) -> str:
         tags = _tag_list(kw.get("tags"))
         if kind == "context":
             params = {
