@@ -3,6 +3,7 @@ vertex names and types filled in with as few calls as possible."""
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -105,32 +106,96 @@ def _walk(
     client: LineageClient, start: str, direction: str, depth: int, filters: dict | None
 ) -> tuple[dict[str, dict], dict[tuple[str, str], str | None], dict[str, int]]:
     """Vertices (ARN -> QueryLineage vertex, in discovery order), edges and depths of a walk of any
-    depth: windows of 10, each continued from the vertices at the previous window's edge."""
+    depth, in windows of at most 10 hops.
+
+    A walk from q with window w returns every association of the vertices fewer than w hops from
+    q: those vertices are *expanded*. Each round continues only from the unexpanded vertices
+    nearest the start (all nearer ones are expanded, so their depths are exact), and skips those
+    whose whole window earlier walks of the round already expanded (a subset of the plain frontier
+    restart's walks). Every vertex within ``depth`` is expanded or returned once the rounds end, so
+    the vertices, edges and depths are those of one walk."""
     seen: dict[str, dict] = {}
     edges: dict[tuple[str, str], str | None] = {}
+    forward = direction in ("Descendants", "Both")
+    backward = direction in ("Ascendants", "Both")
+    adj: dict[str, list[str]] = {}
+    depths = {start: 0}
+    expanded: set[str] = set()
+    heap = [(0, start)]  # (depth, arn) of vertices that may still need a walk; stale entries skipped
+    workers = max(1, client.max_workers)
+    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
 
-    def absorb(result: tuple[list[dict], list[dict]]) -> None:
+    def relax(sources: list[str]) -> None:
+        queue = deque(sources)
+        while queue:
+            v = queue.popleft()
+            d = depths[v] + 1
+            for w in adj.get(v, ()):
+                if d < depths.get(w, d + 1):
+                    depths[w] = d
+                    heapq.heappush(heap, (d, w))
+                    queue.append(w)
+
+    def absorb(q: str, window: int, result: tuple[list[dict], list[dict]]) -> None:
         for v in result[0]:
             seen.setdefault(v["Arn"], v)
+        walked: dict[tuple[str, str], None] = {}
+        changed = []
         for e in result[1]:
-            edges.setdefault((e["SourceArn"], e["DestinationArn"]), e.get("AssociationType"))
+            key = (e["SourceArn"], e["DestinationArn"])
+            walked[key] = None
+            if key in edges:
+                continue
+            edges[key] = e.get("AssociationType")
+            for a, b, on in ((key[0], key[1], forward), (key[1], key[0], backward)):
+                if on:
+                    adj.setdefault(a, []).append(b)
+                    if a in depths and depths[a] + 1 < depths.get(b, depths[a] + 2):
+                        depths[b] = depths[a] + 1
+                        heapq.heappush(heap, (depths[b], b))
+                        changed.append(b)
+        relax(changed)
+        expanded.update(v for v, d in _depths(q, walked, direction).items() if d < window)
 
-    frontier = [start]
-    done = 0
-    depths = {start: 0}
-    while frontier and done < depth:
-        window = min(WINDOW, depth - done)
-        fetch = partial(query_all, client, direction=direction, depth=window, filters=filters)
-        if len(frontier) > 1 and client.max_workers > 1:
-            with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
-                results = list(pool.map(fetch, frontier))
-        else:
-            results = [fetch(f) for f in frontier]
-        for result in results:
-            absorb(result)
-        done += window
-        depths = _depths(start, edges, direction)
-        frontier = [arn for arn, d in depths.items() if d == done]
+    def covered(a: str, window: int) -> bool:
+        """Whether ``a`` and every vertex fewer than ``window`` hops from it are already expanded: a
+        walk from it would only repeat ground covered by earlier walks of this round."""
+        if a not in expanded:
+            return False
+        ring, reached = [a], {a}
+        for _ in range(window - 1):
+            ring = [w for v in ring for w in adj.get(v, ()) if w not in reached]
+            for w in ring:
+                if w not in expanded:
+                    return False
+                reached.add(w)
+        return True
+
+    try:
+        while heap:
+            low, arn = heap[0]
+            if low >= depth:
+                break
+            starts: dict[str, None] = {}
+            while heap and heap[0][0] == low:
+                _, arn = heapq.heappop(heap)
+                if arn not in expanded and depths.get(arn) == low:
+                    starts[arn] = None
+            window = min(WINDOW, depth - low)
+            fetch = partial(query_all, client, direction=direction, depth=window, filters=filters)
+            todo = deque(starts)
+            inflight: deque = deque()  # at most `workers` walks at once, checked just before they start
+            while todo or inflight:
+                while todo and len(inflight) < workers:
+                    arn = todo.popleft()
+                    if not covered(arn, window):
+                        inflight.append((arn, pool.submit(fetch, arn) if pool is not None else None))
+                if inflight:
+                    arn, future = inflight.popleft()
+                    absorb(arn, window, future.result() if future is not None else fetch(arn))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
     return seen, edges, depths
 
 

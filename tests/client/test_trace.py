@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from lineage_magics import LineageClient
 from lineage_magics.errors import LineageError
 from lineage_magics.graph import LineageGraph
 
@@ -83,6 +84,21 @@ def test_deep_trace_with_branches_keeps_depths(lc):
     lc._add_association(arns[12], side, "AssociatedWith")
     g = lc.trace(arns[0], direction="both", depth=14)
     assert g.vertex(side).depth == 13 and g.vertex(arns[14]).depth == 14
+
+
+def test_frontier_vertex_covered_by_an_earlier_walk_is_not_walked_again(lc):
+    arns = chain(lc, 10)  # n0 .. n9, then n9 -> b, n9 -> c, b -> c: b and c both at depth 10
+    b = lc._create_raw("action", name="b", type="Step")
+    c = lc._create_raw("action", name="c", type="Step")
+    for s, d in ((arns[9], b), (arns[9], c), (b, c)):
+        lc._add_association(s, d, "AssociatedWith")
+    one = LineageClient(lc.sagemaker, progress=False, max_workers=1)  # walks in a known order
+    counter = CallCounter(lc.sagemaker)
+    g = one.trace(arns[0], direction="down", depth=12)
+    assert [v.arn for v in g.vertices] == [*arns, b, c] or [v.arn for v in g.vertices] == [*arns, c, b]
+    assert g.vertex(b).depth == g.vertex(c).depth == 10 and len(g.edges) == 12
+    # the window from b (2 hops) already walked all of c's: one walk for both, not one each
+    assert counter["QueryLineage"] == 2
 
 
 def test_directions(lc):
