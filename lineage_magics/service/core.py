@@ -9,12 +9,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from operator import itemgetter
 
 from . import spec
 from .common import DEFAULT_LIMITS, LINEAGE_TYPE, Txn
 from .dispatch import OPERATIONS
 from .errors import ServiceFault, internal_failure, serialization, throttling, unsupported
-from .query import QueryCache, vertex_rows, walk
+from .query import ADJACENCY_AFTER, GraphCache, QueryCache, vertex_rows, walk
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class Service:
         self._random = random.Random()
         self._random_lock = threading.Lock()
         self._cache = QueryCache()
+        self._graph: tuple | None = None  # (store version, GraphCache) for large traces
         self.request_check = (
             None  # callable(operation, headers) -> None | raises ServiceFault (HTTP auth seam)
         )
@@ -192,38 +194,75 @@ class Service:
         """The walk behind QueryLineage without its limits or pages, for fast local traces.
 
         ``direction``: Both | Ascendants | Descendants (or both | up | down); ``max_depth`` None
-        walks to the end. Returns ``{"vertices": [{arn, lineage_type, type, name, source_uri,
-        depth}], "edges": [(source_arn, destination_arn, type)], "truncated": bool}`` with the
-        start vertex first, then by depth. ``properties=True`` adds each vertex's ``properties``.
+        walks to the end. Returns ``{"vertices": [(arn, lineage_type, type, name, source_uri,
+        depth)], "edges": [(source_arn, destination_arn, type)], "truncated": bool}`` (rows, the
+        start vertex first, then by depth); ``properties=True`` appends each vertex's properties.
+
+        A walk reading more than ``query.ADJACENCY_AFTER`` associations loads the graph into memory
+        (``query.GraphCache``), kept for the next traces until anything writes to the store.
         """
         direction = _DIRECTIONS.get(direction, direction)
         if direction not in ("Both", "Ascendants", "Descendants"):
             raise ValueError(f"direction must be Both, Ascendants or Descendants, not {direction!r}")
         with self.store.read() as conn:
+            version = self.store.version()  # read before the snapshot: a cache is never newer than its key
+
+            def graph(build: bool) -> GraphCache | None:
+                cached = self._graph
+                if cached is not None and cached[0] != version:
+                    cached = self._graph = None  # stale: free it before building another
+                if cached is None and build:
+                    cached = self._graph = (version, GraphCache())
+                return cached[1] if cached is not None else None
+
             start = Txn(conn, self, 0).find_arn(start_arn)
             if start is None:
                 raise ServiceFault("ResourceNotFound", f"Resource '{start_arn}' does not exist.")
             order, depth, found_edges, truncated = walk(
-                conn, start.id, direction, max_depth, edges, max_vertices
+                conn, start.id, direction, max_depth, edges, max_vertices, graph
             )
-            rows = vertex_rows(conn, order)
+            memory = graph(False)
+            cached = (
+                memory is not None
+                and not properties
+                and (memory.heads is not None or len(order) > ADJACENCY_AFTER)
+            )
+            if cached:
+                heads, arns = memory.vertices(conn)
+            else:
+                rows = vertex_rows(conn, order, full=properties)
+        if truncated:  # edges to vertices the cut left out are not returned
+            kept = set(order)
+            found_edges = [e for e in found_edges if e[0] in kept and e[1] in kept]
+        if cached:  # the same rows built by C loops (map, zip) over the cached vertices
+            ones = [(d,) for d in range(max(depth.values()) + 1)]
+            vertices = list(
+                map(
+                    tuple.__add__,
+                    map(heads.__getitem__, order),
+                    map(ones.__getitem__, map(depth.__getitem__, order)),
+                )
+            )
+            arn = arns.__getitem__
+            edge_list = list(
+                zip(
+                    map(arn, map(itemgetter(0), found_edges)),
+                    map(arn, map(itemgetter(1), found_edges)),
+                    map(itemgetter(2), found_edges),
+                    strict=True,
+                )
+            )
+            return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
+        lineage = LINEAGE_TYPE.get
         vertices = [
-            {
-                "arn": rows[i][2],
-                "lineage_type": LINEAGE_TYPE.get(rows[i][1]),
-                "type": rows[i][3],
-                "name": rows[i][4],
-                "source_uri": rows[i][5],
-                "depth": depth[i],
-            }
-            for i in order
+            (row[2], lineage(row[1]), row[3], row[4], row[5], depth[i]) for i in order for row in (rows[i],)
         ]
         if properties:
-            for vertex, i in zip(vertices, order, strict=True):
-                vertex["properties"] = json.loads(rows[i][8]).get("Properties") or {}
-        edge_list = [
-            (rows[s][2], rows[d][2], kind) for (s, d), kind in found_edges.items() if s in rows and d in rows
-        ]
+            vertices = [
+                (*vertex, json.loads(rows[i][8]).get("Properties") or {})
+                for vertex, i in zip(vertices, order, strict=True)
+            ]
+        edge_list = [(rows[s][2], rows[d][2], kind) for s, d, kind in found_edges]
         return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
 
     def counts(self) -> dict[str, tuple[int, int | None]]:

@@ -17,6 +17,7 @@ import hashlib
 import json
 from bisect import bisect_right
 from collections import OrderedDict
+from itertools import accumulate, chain, filterfalse, repeat
 from operator import itemgetter
 
 from .common import LINEAGE_TYPE, Txn, decode_token, encode_token
@@ -51,36 +52,104 @@ _OUT = "SELECT src, dst, type FROM edge WHERE src IN (?)"
 _IN = "SELECT src, dst, type FROM edge WHERE dst IN (?)"
 
 
+ADJACENCY_AFTER = 20_000  # edges one walk reads through SQLite before it loads the graph into memory
+
+
+class GraphCache:
+    """The graph in memory for large traces, valid for one store version only.
+
+    Associations as ``(src, dst, type)`` rows sorted by source and by destination with an offset
+    index (one sorted scan each, about 0.1 s and 30 MB per 300k associations), and the vertices'
+    lean rows by id (one scan of the entity table). Each part is loaded on first use."""
+
+    def __init__(self):
+        self.tables: dict[bool, tuple[list, dict]] = {}
+        self.heads: dict[int, tuple] | None = None
+        self.arns: dict[int, str] = {}
+
+    def table(self, conn, outgoing: bool) -> tuple[list, dict]:
+        """``(rows, {vertex id: slice of rows})``: the associations leaving (or entering) each vertex."""
+        found = self.tables.get(outgoing)
+        if found is None:
+            column = "src" if outgoing else "dst"
+            rows = conn.execute(f"SELECT src, dst, type FROM edge ORDER BY {column}").fetchall()  # noqa: S608
+            counts = conn.execute(
+                f"SELECT {column}, count(*) FROM edge GROUP BY {column} ORDER BY {column}"  # noqa: S608
+            ).fetchall()
+            ends = list(accumulate(map(itemgetter(1), counts)))
+            found = self.tables[outgoing] = (
+                rows,
+                dict(zip(map(itemgetter(0), counts), map(slice, [0, *ends], ends), strict=True)),
+            )
+        return found
+
+    def vertices(self, conn) -> tuple[dict[int, tuple], dict[int, str]]:
+        """Every entity as ``{id: (arn, lineage type, type, name, source uri)}`` and ``{id: arn}``."""
+        if self.heads is None:
+            lineage = LINEAGE_TYPE.get
+            heads, arns = {}, {}
+            for i, kind, arn, vtype, name, uri in conn.execute(_HEADS):
+                heads[i] = (arn, lineage(kind), vtype, name, uri)
+                arns[i] = arn
+            self.heads, self.arns = heads, arns
+        return self.heads, self.arns
+
+
 def walk(
-    conn, start: int, direction: str, max_depth: int | None, want_edges: bool, max_vertices: int | None = None
+    conn,
+    start: int,
+    direction: str,
+    max_depth: int | None,
+    want_edges: bool,
+    max_vertices: int | None = None,
+    graph=None,
 ):
     """Breadth-first reachability from ``start``.
 
     Returns ``(order, depth, edges, truncated)``: vertex ids in walk order, their depths, the
-    walked edges as ``{(src, dst): type}`` (empty unless ``want_edges``) and whether
-    ``max_vertices`` cut the walk short. ``max_depth=None`` walks to the end.
+    walked edges as ``(src, dst, type)`` rows, each once (empty unless ``want_edges``), and
+    whether ``max_vertices`` cut the walk short. ``max_depth=None`` walks to the end. ``graph``:
+    ``graph(build)`` returns this snapshot's ``GraphCache`` if one is cached (or, with
+    ``build=True``, a new one). The walk uses a cached one from the start and builds one once it
+    has read more than ``ADJACENCY_AFTER`` edges through SQLite: the same answer, faster.
     """
     depth = {start: 0}
     order = [start]
-    edges: dict = {}
+    edges: list = []
+    walked: set | None = set() if direction == "Both" and want_edges else None  # seen from both ends
     frontier = [start]
     level = 0
     templates = {"Descendants": (_OUT,), "Ascendants": (_IN,), "Both": (_OUT, _IN)}[direction]
     truncated = False
+    read = 0
+    memory = graph(False) if graph is not None else None
     while frontier and (max_depth is None or level < max_depth):
         level += 1
-        found = []
+        if memory is None and graph is not None and read > ADJACENCY_AFTER:
+            memory = graph(True)
+        reached: set = set()
         for template in templates:
             outgoing = template is _OUT
-            for size, chunk in _padded(frontier):
-                for src, dst, kind in conn.execute(_sql(template, size), chunk):
-                    if want_edges:
-                        edges[(src, dst)] = kind
-                    other = dst if outgoing else src
-                    if other not in depth:
-                        depth[other] = level
-                        found.append(other)
-        found.sort()
+            if memory is not None:
+                rows, index = memory.table(conn, outgoing)
+                batch = list(
+                    chain.from_iterable(map(rows.__getitem__, filter(None, map(index.get, frontier))))
+                )
+            else:
+                batch = []
+                for size, chunk in _padded(frontier):
+                    batch += conn.execute(_sql(template, size), chunk).fetchall()
+            read += len(batch)
+            if want_edges:
+                if walked is None:
+                    edges += batch
+                else:
+                    fresh = [row for row in batch if row not in walked]
+                    walked.update(fresh)
+                    edges += fresh
+            reached.update(map(itemgetter(1 if outgoing else 0), batch))
+        found = sorted(filterfalse(depth.__contains__, reached))
+        depth.update(zip(found, repeat(level)))
         if max_vertices is not None and len(order) + len(found) > max_vertices:
             found = found[: max(0, max_vertices - len(order))]
             truncated = True
@@ -93,6 +162,7 @@ def walk(
 
 _VERTEX = "SELECT id, kind, arn, type, name, source_uri, created, modified, doc FROM entity WHERE id IN (?)"
 _VERTEX_LEAN = "SELECT id, kind, arn, type, name, source_uri, NULL, NULL, NULL FROM entity WHERE id IN (?)"
+_HEADS = "SELECT id, kind, arn, type, name, source_uri FROM entity"
 _FILTERS_ON_ROWS = ("CreatedBefore", "CreatedAfter", "ModifiedBefore", "ModifiedAfter", "Properties")
 
 
@@ -159,7 +229,7 @@ def _answer(t: Txn, p: dict) -> tuple[list, list, list, list]:
     include_edges = bool(p.get("IncludeEdges", False))
     order, _, edges, _ = walk(t.conn, start.id, p.get("Direction", "Both"), max_depth, include_edges)
     needed = set(order)
-    for src, dst in edges:
+    for src, dst, _ in edges:
         needed.add(src)
         needed.add(dst)
     filters = p.get("Filters") or {}
@@ -171,7 +241,7 @@ def _answer(t: Txn, p: dict) -> tuple[list, list, list, list]:
     position = {i: n for n, i in enumerate(order)}
     last = len(order)
     keyed = []
-    for (src, dst), kind in edges.items():
+    for src, dst, kind in edges:
         edge = {"SourceArn": rows[src][2], "DestinationArn": rows[dst][2]}
         if kind is not None:
             edge["AssociationType"] = kind

@@ -53,16 +53,15 @@ def test_imported_rows_answer_the_api(loaded):
 def test_trace_walks_past_depth_10(loaded):
     sm, service, arts, acts, *_ = loaded
     out = service.trace(arts[49], "up", max_depth=None)
-    assert len(out["vertices"]) == 99 and out["vertices"][-1]["arn"] == arts[0]
-    assert out["vertices"][1] == {"arn": acts[48], "lineage_type": "Action", "type": "Process", "name": "step48",
-                                  "source_uri": "x", "depth": 1}  # fmt: skip
+    assert len(out["vertices"]) == 99 and out["vertices"][-1][0] == arts[0]
+    assert out["vertices"][1] == (acts[48], "Action", "Process", "step48", "x", 1)
     assert len(out["edges"]) == 98 and not out["truncated"]
     capped = service.trace(arts[49], "Ascendants", max_depth=None, max_vertices=10)
     assert len(capped["vertices"]) == 10 and capped["truncated"]
     assert len(service.trace(arts[0], "down", max_depth=3)["vertices"]) == 4
     sm.update_artifact(ArtifactArn=arts[48], Properties={"k": "v"})
     with_props = service.trace(arts[49], "up", max_depth=2, properties=True, edges=False)
-    assert [v["properties"] for v in with_props["vertices"]] == [{}, {}, {"k": "v"}]
+    assert [v[6] for v in with_props["vertices"]] == [{}, {}, {"k": "v"}]
     assert with_props["edges"] == []
 
 
@@ -110,3 +109,41 @@ def test_bulk_trial_components_like_sagemakers_jobs():
     )
     assert out["Vertices"] == [{"Arn": tc, "Type": "TrainingJob", "LineageType": "TrialComponent"}]
     assert sm.describe_trial_component(TrialComponentName="notes")["TrialComponentName"] == "notes"
+
+
+def test_trace_on_the_in_memory_graph_matches_sqlite_and_sees_other_writers(tmp_path, monkeypatch):
+    from lineage_magics.service import Service, query
+
+    path = str(tmp_path / "lineage.db")
+    service, other = Service(path), Service(path)  # two connections, as two processes would have
+    artifacts = [{"ArtifactType": "DataSet", "Source": {"SourceUri": f"s3://b/{i}"}} for i in range(30)]
+    arts = [service.artifact_arn(a["Source"]) for a in artifacts]
+    links = [
+        {"SourceArn": arts[i // 2], "DestinationArn": arts[i], "AssociationType": "DerivedFrom"}
+        for i in range(1, 30)
+    ]  # fmt: skip  (a binary tree: i's parent is i // 2)
+    service.bulk_import(artifacts=artifacts, associations=links)
+    calls = [(arts[0], "down", None), (arts[29], "up", None), (arts[5], "both", 3), (arts[0], "down", 2)]
+    on_sqlite = [service.trace(*c) for c in calls]
+    monkeypatch.setattr(query, "ADJACENCY_AFTER", 0)  # every walk now loads and uses the graph cache
+    for c, expected in zip(calls, on_sqlite, strict=True):
+        got = service.trace(*c)
+        assert got["vertices"] == expected["vertices"]
+        assert sorted(got["edges"]) == sorted(expected["edges"]) and not got["truncated"]
+    assert service._graph is not None
+    capped = service.trace(arts[0], "down", None, max_vertices=5)
+    kept = {v[0] for v in capped["vertices"]}
+    assert (
+        len(kept) == 5 and capped["truncated"] and all(s in kept and d in kept for s, d, _ in capped["edges"])
+    )
+    other.bulk_import(  # another connection writes: the cached graph must not answer any more
+        artifacts=[{"ArtifactType": "DataSet", "Source": {"SourceUri": "s3://b/new"}}],
+        associations=[
+            {"SourceArn": arts[29], "DestinationArn": other.artifact_arn({"SourceUri": "s3://b/new"})}
+        ],
+    )
+    assert len(service.trace(arts[0], "down", None)["vertices"]) == 31
+    service.bulk_import(associations=[{"SourceArn": arts[28], "DestinationArn": arts[1]}])  # this one writes
+    assert (arts[28], arts[1], None) in service.trace(arts[0], "down", None)["edges"]
+    service.close()
+    other.close()
