@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring as _string  # a str's JSON literal, not ASCII-escaped
 
 from .common import ARTIFACT, Entity, Txn, compact, lineage_doc, list_entities, properties_after_update
 from .errors import not_found, validation
@@ -16,6 +17,9 @@ from .tags import put_tags
 
 def source_hash(source: dict) -> str:
     """md5 over the SourceUri and the sorted, de-duplicated SourceTypes (the artifact's identity)."""
+    if not source.get("SourceTypes"):  # the same bytes as below, without building the list
+        payload = "[" + _string(source["SourceUri"]) + ",[]]"
+        return hashlib.md5(payload.encode(), usedforsecurity=False).hexdigest()
     types = sorted(
         {(st.get("SourceIdType", ""), st.get("Value", "")) for st in source.get("SourceTypes") or []}
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from operator import itemgetter
 
 from . import spec
+from .artifacts import source_hash
 from .common import DEFAULT_LIMITS, LINEAGE_TYPE, Txn
 from .dispatch import OPERATIONS
 from .errors import ServiceFault, internal_failure, serialization, throttling, unsupported
@@ -154,8 +155,6 @@ class Service:
     # Fast paths --------------------------------------------------------------------------------
     def artifact_arn(self, source: dict) -> str:
         """The ARN CreateArtifact gives an artifact with this Source (``{"SourceUri", "SourceTypes"}``)."""
-        from .artifacts import source_hash
-
         return f"arn:aws:sagemaker:{self.region}:{self.account}:artifact/{source_hash(source)}"
 
     def bulk_import(

@@ -147,3 +147,27 @@ def test_trace_on_the_in_memory_graph_matches_sqlite_and_sees_other_writers(tmp_
     assert (arts[28], arts[1], None) in service.trace(arts[0], "down", None)["edges"]
     service.close()
     other.close()
+
+
+def test_large_import_rebuilds_its_indexes_and_a_failed_one_keeps_them(tmp_path, monkeypatch):
+    from lineage_magics.service import Service, bulk
+
+    monkeypatch.setattr(bulk, "LARGE_IMPORT", 10)  # this import counts as large: indexes dropped, rebuilt
+    service = Service(str(tmp_path / "lineage.db"))
+    indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    with service.store.read() as conn:
+        before = conn.execute(indexes).fetchall()
+    artifacts = [{"ArtifactType": "DataSet", "Source": {"SourceUri": f"s3://b/{i}"}} for i in range(20)]
+    arts = [service.artifact_arn(a["Source"]) for a in artifacts]
+    links = [{"SourceArn": arts[i], "DestinationArn": arts[i + 1]} for i in range(19)]
+    assert service.bulk_import(artifacts=artifacts, associations=links)["associations"] == 19
+    bad = [{"SourceArn": arts[0], "DestinationArn": arts[0].replace("artifact/", "artifact/0")}] * 20
+    with pytest.raises(ValueError, match="does not exist"):
+        service.bulk_import(associations=bad)
+    with service.store.read() as conn:
+        assert conn.execute(indexes).fetchall() == before
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        plan = conn.execute("EXPLAIN QUERY PLAN SELECT src FROM edge WHERE dst = ?", (1,)).fetchall()
+    assert "edge_dst" in str(plan)
+    assert len(service.trace(arts[19], "up", None)["vertices"]) == 20
+    service.close()
