@@ -227,7 +227,7 @@ class Service:
                 and (memory.heads is not None or len(order) > ADJACENCY_AFTER)
             )
             if cached:
-                heads, arns = memory.vertices(conn)
+                heads = memory.vertices(conn)[0]
             else:
                 rows = vertex_rows(conn, order, full=properties)
         if truncated:  # edges to vertices the cut left out are not returned
@@ -242,15 +242,7 @@ class Service:
                     map(ones.__getitem__, map(depth.__getitem__, order)),
                 )
             )
-            arn = arns.__getitem__
-            edge_list = list(
-                zip(
-                    map(arn, map(itemgetter(0), found_edges)),
-                    map(arn, map(itemgetter(1), found_edges)),
-                    map(itemgetter(2), found_edges),
-                    strict=True,
-                )
-            )
+            edge_list = list(map(itemgetter(3, 4, 2), found_edges))
             return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
         lineage = LINEAGE_TYPE.get
         vertices = [
