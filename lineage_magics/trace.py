@@ -123,7 +123,7 @@ def _walk(
     expanded: set[str] = set()
     heap = [(0, start)]  # (depth, arn) of vertices that may still need a walk; stale entries skipped
     workers = max(1, client.max_workers)
-    pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+    pool = None  # started by the first round with more than one walk to make
 
     def relax(sources: list[str]) -> None:
         queue = deque(sources)
@@ -184,6 +184,8 @@ def _walk(
             window = min(WINDOW, depth - low)
             fetch = partial(query_all, client, direction=direction, depth=window, filters=filters)
             todo = deque(starts)
+            if pool is None and workers > 1 and len(starts) > 1:
+                pool = ThreadPoolExecutor(max_workers=workers)
             inflight: deque = deque()  # at most `workers` walks at once, checked just before they start
             while todo or inflight:
                 while todo and len(inflight) < workers:
