@@ -7,7 +7,7 @@ import shlex
 
 from IPython.core.error import UsageError
 
-from .dsl import ASSOCIATION_TYPES, did_you_mean, normalise_association_type
+from .dsl import ASSOCIATION_TYPES, did_you_mean, normalise_association_type, strip_comment
 
 LINEAGE_TYPES = ("Context", "Action", "Artifact", "TrialComponent")
 
@@ -46,15 +46,16 @@ class VerbParser(argparse.ArgumentParser):
                     f"options: {', '.join(options) or 'none'}"
                 )
             raise UsageError(
-                f"{self.prog}: unexpected {' '.join(extras)!r}; usage: {self.format_usage().strip()}"
+                f"{self.prog}: unexpected {' '.join(extras)!r}; usage: {self.format_usage().strip().removeprefix('usage: ')}"
             )
         return args
 
 
 def split_args(line: str) -> list[str]:
-    """Shell-style words of a magic line (quotes removed; ARNs and URIs pass through)."""
+    """Shell-style words of a magic line (quotes removed; ARNs and URIs pass through; a ``#`` that starts
+    a word, outside quotes, starts a comment, as in the cell DSL)."""
     try:
-        return shlex.split(line, posix=True)
+        return shlex.split(strip_comment(line), posix=True)
     except ValueError as exc:
         raise UsageError(f"%lineage: {str(exc).lower()} in {line!r}") from None
 

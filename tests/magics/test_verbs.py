@@ -478,3 +478,11 @@ def test_more_options(mnist, tmp_path):
     assert names - {"mnist-workflow"} == {"model-build-step"}  # the start may be kept
     graph = line(mnist, "trace mnist-workflow --direction down --format svg --type Model")
     assert {v.name for v in graph.vertices} - {"mnist-workflow"} == {"mnist-model"}
+
+
+def test_a_trailing_comment_on_a_line_magic_is_ignored(ip):
+    ip.run_cell("%lineage create context c1 Workflow")
+    result = ip.run_cell("%lineage show c1   # what is in it")
+    assert result.success, result.error_in_exec
+    result = ip.run_cell("%lineage show 'c1#x'")
+    assert not result.success  # a quoted '#' is part of the word
