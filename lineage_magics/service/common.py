@@ -339,16 +339,26 @@ def list_entities(t: Txn, kind: int, p: dict, *, type_param: str | None, summary
     if type_param and p.get(type_param) is not None:
         where.append("type = ?")
         args.append(p[type_param])
-    created_filters(p, "created", where, args)
-    sort_expr = "name" if p.get("SortBy") == "Name" else "created"
+    return entity_page(t, p, where=where, args=args, summary=summary, result_key=result_key)
+
+
+def entity_page(
+    t: Txn, p: dict, *, where: list[str], args: list, summary, result_key: str, alias: str = ""
+) -> dict:
+    """One List* page of entities matching ``where`` (columns of ``entity``, or of ``entity <alias>``):
+    created filters, Name or CreationTime order, NextToken; each row answered as ``summary(t, entity)``."""
+    prefix = f"{alias}." if alias else ""
+    created_filters(p, prefix + "created", where, args)
+    sort_expr = prefix + ("name" if p.get("SortBy") == "Name" else "created")
+    columns = ", ".join(prefix + c.strip() for c in ENTITY_COLUMNS.split(","))
     rows, token = list_page(
         t,
         scope=result_key,
-        select=f"SELECT {ENTITY_COLUMNS}, {sort_expr}, id FROM entity",  # noqa: S608 (fixed names)
+        select=f"SELECT {columns}, {sort_expr}, {prefix}id FROM entity {alias}",  # noqa: S608 (fixed names)
         where=where,
         args=args,
         sort_expr=sort_expr,
-        tiebreak=("id",),
+        tiebreak=(prefix + "id",),
         params=p,
     )
     out: dict = {result_key: [summary(t, Entity.from_row(row[:13])) for row in rows]}

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from .common import (
     COMPONENT,
-    ENTITY_COLUMNS,
     EXPERIMENT,
     TRIAL,
     Entity,
     Txn,
     compact,
-    created_filters,
+    entity_page,
     lineage_doc,
-    list_page,
     name_key,
 )
 from .errors import not_found, validation
@@ -274,23 +272,7 @@ def disassociate_trial_component(t: Txn, p: dict) -> dict:
 def _list(t: Txn, kind: int, p: dict, where: list[str], args: list, summary, result_key: str) -> dict:
     where = ["e.kind = ?", *where]
     args = [kind, *args]
-    created_filters(p, "e.created", where, args)
-    sort_expr = "e.name" if p.get("SortBy") == "Name" else "e.created"
-    columns = ", ".join("e." + c.strip() for c in ENTITY_COLUMNS.split(","))
-    rows, token = list_page(
-        t,
-        scope=result_key,
-        select=f"SELECT {columns}, {sort_expr}, e.id FROM entity e",  # noqa: S608 (fixed names)
-        where=where,
-        args=args,
-        sort_expr=sort_expr,
-        tiebreak=("e.id",),
-        params=p,
-    )
-    out: dict = {result_key: [summary(t, Entity.from_row(row[:13])) for row in rows]}
-    if token:
-        out["NextToken"] = token
-    return out
+    return entity_page(t, p, where=where, args=args, summary=summary, result_key=result_key, alias="e")
 
 
 def list_experiments(t: Txn, p: dict) -> dict:
