@@ -84,10 +84,20 @@ def name_key(kind: int, name: str) -> str:
 
 
 def arn_key(arn: str) -> str:
+    """The ARN as compared: experiment entities' ARNs are case-insensitive."""
     found = ARN_RE.fullmatch(arn)
     if found and KIND_OF_RESOURCE.get(found.group(1)) in EXPERIMENT_ENTITIES:
         return arn.lower()
     return arn
+
+
+def identity_of_arn(arn: str) -> tuple[int, str] | None:
+    """``(kind, nkey)`` of the entity an ARN names (its resource and last part), or None."""
+    found = ARN_RE.fullmatch(arn)
+    kind = KIND_OF_RESOURCE.get(found.group(1)) if found else None
+    if kind is None:
+        return None
+    return kind, name_key(kind, found.group(2))
 
 
 def compact(mapping: dict) -> dict:
@@ -121,10 +131,16 @@ class Txn:
         )
 
     def find_arn(self, arn: str) -> Entity | None:
-        return self._one(
-            f"SELECT {ENTITY_COLUMNS} FROM entity WHERE akey = ?",  # noqa: S608 (constant columns)
-            (arn_key(arn),),
+        identity = identity_of_arn(arn)
+        if identity is None:
+            return None
+        entity = self._one(
+            f"SELECT {ENTITY_COLUMNS} FROM entity WHERE kind = ? AND nkey = ?",  # noqa: S608 (constant columns)
+            identity,
         )
+        if entity is None or arn_key(entity.arn) != arn_key(arn):  # another region or account
+            return None
+        return entity
 
     def get(self, kind: int, name_or_arn: str) -> Entity:
         """The entity named (or with this ARN), else ``ResourceNotFound``."""
@@ -164,12 +180,11 @@ class Txn:
     ) -> int:
         created = self.now if created is None else created
         cursor = self.conn.execute(
-            "INSERT INTO entity (kind, arn, akey, nkey, name, type, atype, source_uri, status, created, "
-            "modified, manual, parent, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+            "INSERT INTO entity (kind, arn, nkey, name, type, atype, source_uri, status, created, "
+            "modified, manual, parent, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
             (
                 kind,
                 arn,
-                arn_key(arn),
                 nkey,
                 name,
                 type,

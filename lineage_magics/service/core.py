@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 import sqlite3
 import threading
 import time
@@ -21,6 +22,8 @@ from .store import Store
 
 log = logging.getLogger(__name__)
 
+_REGION = re.compile(r"[a-z0-9-]+")  # what an ARN's region may be (common.ARN_RE)
+_ACCOUNT = re.compile(r"[0-9]{12}")
 _DIRECTIONS = {"both": "Both", "up": "Ascendants", "down": "Descendants"}
 
 
@@ -33,6 +36,11 @@ class Service:
     """
 
     def __init__(self, path: str = ":memory:", *, region: str = "us-east-1", account: str = "000000000000"):
+        if not _REGION.fullmatch(region) or not _ACCOUNT.fullmatch(account):
+            raise ValueError(
+                f"region {region!r} / account {account!r}: a region is lower-case letters, digits and "
+                "hyphens (us-east-1), an account id 12 digits"
+            )
         self.store = Store(path)
         self.region = region
         self.account = account

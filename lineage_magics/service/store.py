@@ -15,28 +15,42 @@ from contextlib import contextmanager
 
 from ..errors import LineageError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x4C4D4147  # "LMAG": marks a lineage-magics store
 BUSY_TIMEOUT_MS = 30_000
+
+# The indexes of the current schema, by name (a large bulk import drops and rebuilds most of them;
+# tests/service/test_store.py checks these against the migrated schema).
+ENTITY_INDEXES = {
+    "entity_identity": "CREATE UNIQUE INDEX entity_identity ON entity(kind, nkey)",
+    "entity_created": "CREATE INDEX entity_created ON entity(kind, created)",
+    "entity_name": "CREATE INDEX entity_name ON entity(kind, name)",
+    "entity_source": "CREATE INDEX entity_source ON entity(kind, source_uri)",
+    "entity_parent": "CREATE INDEX entity_parent ON entity(parent) WHERE parent IS NOT NULL",
+}
+EDGE_INDEXES = {
+    "edge_dst": "CREATE INDEX edge_dst ON edge(dst, src, type)",
+    "edge_created": "CREATE INDEX edge_created ON edge(created)",
+}
 
 MIGRATIONS: dict[int, str] = {
     1: """
     CREATE TABLE entity (
         id INTEGER PRIMARY KEY,
-        kind INTEGER NOT NULL,          -- 1 context 2 action 3 artifact 4 experiment 5 trial 6 trial component
+        kind INTEGER NOT NULL,
         arn TEXT NOT NULL,
-        akey TEXT NOT NULL UNIQUE,      -- the ARN as looked up (lower-cased for experiment entities)
-        nkey TEXT NOT NULL,             -- identity within the kind: name, lower(name) or the Source hash
+        akey TEXT NOT NULL UNIQUE,
+        nkey TEXT NOT NULL,
         name TEXT,
-        type TEXT,                      -- QueryLineage vertex Type
-        atype TEXT,                     -- AssociationSummary Source/DestinationType
+        type TEXT,
+        atype TEXT,
         source_uri TEXT,
         status TEXT,
         created REAL NOT NULL,
         modified REAL NOT NULL,
         manual INTEGER NOT NULL DEFAULT 1,
-        parent INTEGER,                 -- a trial's experiment
-        doc TEXT NOT NULL DEFAULT '{}'  -- JSON: Source, Description, Properties and the other members
+        parent INTEGER,
+        doc TEXT NOT NULL DEFAULT '{}'
     );
     CREATE UNIQUE INDEX entity_identity ON entity(kind, nkey);
     CREATE INDEX entity_created ON entity(kind, created);
@@ -69,6 +83,37 @@ MIGRATIONS: dict[int, str] = {
     ) WITHOUT ROWID;
     CREATE INDEX tag_seq ON tag(entity, seq);
     CREATE TABLE usage (kind TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+    """,
+    # 2: no `akey` column (a second copy of every ARN under its own UNIQUE index). An ARN is found
+    # through entity_identity: its resource names the kind and its last part is the nkey.
+    2: """
+    CREATE TABLE entity_v2 (
+        id INTEGER PRIMARY KEY,
+        kind INTEGER NOT NULL,          -- 1 context 2 action 3 artifact 4 experiment 5 trial 6 trial component
+        arn TEXT NOT NULL,
+        nkey TEXT NOT NULL,             -- identity within the kind: name, lower(name) or the Source hash
+        name TEXT,
+        type TEXT,                      -- QueryLineage vertex Type
+        atype TEXT,                     -- AssociationSummary Source/DestinationType
+        source_uri TEXT,
+        status TEXT,
+        created REAL NOT NULL,
+        modified REAL NOT NULL,
+        manual INTEGER NOT NULL DEFAULT 1,
+        parent INTEGER,                 -- a trial's experiment
+        doc TEXT NOT NULL DEFAULT '{}'  -- JSON: Source, Description, Properties and the other members
+    );
+    INSERT INTO entity_v2 (id, kind, arn, nkey, name, type, atype, source_uri, status, created, modified,
+                           manual, parent, doc)
+        SELECT id, kind, arn, nkey, name, type, atype, source_uri, status, created, modified, manual, parent, doc
+        FROM entity;
+    DROP TABLE entity;
+    ALTER TABLE entity_v2 RENAME TO entity;
+    CREATE UNIQUE INDEX entity_identity ON entity(kind, nkey);
+    CREATE INDEX entity_created ON entity(kind, created);
+    CREATE INDEX entity_name ON entity(kind, name);
+    CREATE INDEX entity_source ON entity(kind, source_uri);
+    CREATE INDEX entity_parent ON entity(parent) WHERE parent IS NOT NULL;
     """,
 }
 

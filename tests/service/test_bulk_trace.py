@@ -171,3 +171,49 @@ def test_large_import_rebuilds_its_indexes_and_a_failed_one_keeps_them(tmp_path,
     assert "edge_dst" in str(plan)
     assert len(service.trace(arts[19], "up", None)["vertices"]) == 20
     service.close()
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["row-by-row", "large"])
+def test_import_into_a_store_that_holds_some_rows(tmp_path, monkeypatch, large):
+    """Stored entities are skipped and still usable as association ends; duplicates in a call: first wins."""
+    from lineage_magics.service import Service, bulk
+
+    monkeypatch.setattr(bulk, "LARGE_IMPORT", 1 if large else 10**9)
+    service = Service(str(tmp_path / "lineage.db"), account="123456789012")
+    sm_call = service.call
+    kept = sm_call("CreateContext", {"ContextName": "kept", "ContextType": "Old", "Source": {"SourceUri": "u"}})
+    sm_call("CreateTrialComponent", {"TrialComponentName": "Tc-1"})
+    stored_tc = "arn:aws:sagemaker:us-east-1:123456789012:experiment-trial-component/TC-1"  # other case
+    first = {"ArtifactType": "First", "Source": {"SourceUri": "s3://b/x"}, "ArtifactName": "first"}
+    second = {"ArtifactType": "Second", "Source": {"SourceUri": "s3://b/x"}, "ArtifactName": "second"}
+    art = service.artifact_arn(first["Source"])
+    counts = service.bulk_import(
+        contexts=[{"ContextName": "kept", "ContextType": "New", "Source": {"SourceUri": "v"}},
+                  {"ContextName": "new", "ContextType": "New", "Source": {"SourceUri": "v"}}],
+        artifacts=[first, second],
+        associations=[{"SourceArn": art, "DestinationArn": kept["ContextArn"]},
+                      {"SourceArn": art, "DestinationArn": stored_tc, "AssociationType": "ContributedTo"},
+                      {"SourceArn": art, "DestinationArn": kept["ContextArn"], "AssociationType": "Produced"}],
+    )  # fmt: skip
+    assert counts == {"contexts": 1, "actions": 0, "artifacts": 1, "associations": 2}
+    assert sm_call("DescribeContext", {"ContextName": "kept"})["ContextType"] == "Old"
+    assert sm_call("DescribeArtifact", {"ArtifactArn": art})["ArtifactType"] == "First"
+    got = sm_call("ListAssociations", {"SourceArn": art})["AssociationSummaries"]
+    assert sorted((a["DestinationName"], a.get("AssociationType")) for a in got) == [
+        ("Tc-1", "ContributedTo"), ("kept", None)]  # fmt: skip
+    elsewhere = kept["ContextArn"].replace("123456789012", "210987654321")  # the same name, another account
+    with pytest.raises(ValueError, match="does not exist"):
+        service.bulk_import(associations=[{"SourceArn": art, "DestinationArn": elsewhere}])
+    with service.store.read() as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"entity_identity", "entity_created", "entity_name", "entity_source", "edge_dst"} <= names
+    service.close()
+
+
+def test_a_region_or_account_that_no_arn_can_hold_is_refused():
+    from lineage_magics.service import Service
+
+    for bad in ({"account": "12345"}, {"region": "US East"}, {"account": "1234567890123"}):
+        with pytest.raises(ValueError, match="12 digits"):
+            Service(**bad)

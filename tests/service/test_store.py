@@ -99,3 +99,49 @@ def test_two_processes_on_one_file(tmp_path):
         if not token:
             break
     assert len(names) == 180 == len(set(names))
+
+
+def test_a_version_1_store_is_migrated_and_answers_as_before(tmp_path):
+    """Schema 1 kept every ARN twice (`akey`); schema 2 finds ARNs through the identity index."""
+    from lineage_magics.service.store import EDGE_INDEXES, ENTITY_INDEXES, MIGRATIONS
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in MIGRATIONS[1].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    prefix = "arn:aws:sagemaker:us-east-1:000000000000:"
+    rows = [  # as schema 1 wrote them: (kind, arn, akey, nkey, name, type, atype, source_uri, doc)
+        (1, prefix + "context/Pipeline-A", prefix + "context/Pipeline-A", "Pipeline-A", "Pipeline-A",
+         "Pipeline", "Pipeline", "s3://p", '{"Source":{"SourceUri":"s3://p"},"Properties":{"k":"v"}}'),
+        (4, prefix + "experiment/My-Exp", (prefix + "experiment/My-Exp").lower(), "my-exp", "My-Exp",
+         "Experiment", "SageMakerExperiment", None, '{"DisplayName":"Mine"}'),
+    ]  # fmt: skip
+    conn.executemany(
+        "INSERT INTO entity (kind, arn, akey, nkey, name, type, atype, source_uri, created, modified, doc) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1700000000, 1700000000, ?)",
+        rows,
+    )
+    conn.close()
+
+    service = Service(str(path))
+    assert service.store.schema_version == SCHEMA_VERSION == 2
+    got = service.call("DescribeContext", {"ContextName": prefix + "context/Pipeline-A"})
+    assert got["Properties"] == {"k": "v"} and got["CreationTime"] == 1700000000
+    exp = service.call("DescribeExperiment", {"ExperimentName": "MY-EXP"})
+    assert exp["ExperimentArn"] == prefix + "experiment/My-Exp" and exp["DisplayName"] == "Mine"
+    tags = {"ResourceArn": prefix + "EXPERIMENT/my-exp".lower(), "Tags": [{"Key": "a", "Value": "b"}]}
+    service.call("AddTags", tags)  # an experiment's ARN in another case names it
+    assert service.call("ListTags", {"ResourceArn": prefix + "experiment/My-Exp"})["Tags"] == tags["Tags"]
+    with pytest.raises(Exception, match="does not exist"):  # context ARNs keep their case
+        service.call("DescribeContext", {"ContextName": prefix + "context/pipeline-a"})
+    service.close()
+
+    conn = sqlite3.connect(path)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(entity)")]
+    assert "akey" not in columns and conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    indexes = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+    for name, sql in {**ENTITY_INDEXES, **EDGE_INDEXES}.items():
+        assert indexes[name] == sql
