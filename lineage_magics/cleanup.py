@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .copy import local_service_of
 from .entities import Association, Entity, association_from_summary, kind_of_arn, name_of_arn
 from .errors import LineageError, NotFoundError
 from .render.style import visible
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
 
 DELETABLE = ("context", "action", "artifact", "trial-component")
+JOURNAL_CHUNK = 64  # members deleted between two writes of the journal
 
 
 def _entity_from_summary(arn: str, name: str | None, type_: str | None) -> Entity:
@@ -194,7 +196,7 @@ def plan_cleanup(client: LineageClient, context_ref: Any) -> CleanupPlan:
         if r["SourceArn"] == ctx.arn and r.get("AssociationType") == "AssociatedWith"
     }
     arns = list(members)
-    if len(arns) > 1 and client.max_workers > 1:
+    if len(arns) > 1 and client.max_workers > 1 and local_service_of(client.sagemaker) is None:
         with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
             member_assocs = dict(zip(arns, pool.map(lambda a: _associations(client, a), arns), strict=True))
     else:
@@ -235,8 +237,6 @@ def plan_cleanup(client: LineageClient, context_ref: Any) -> CleanupPlan:
 
 def journal_path(client: LineageClient, target_arn: str) -> str | None:
     """Where the journal of a clean-up of ``target_arn`` goes (None: kept in memory only)."""
-    from .copy import local_service_of
-
     service = local_service_of(client.sagemaker)
     if service is not None:
         if service.store.path == ":memory:":
@@ -301,15 +301,20 @@ class _Journal:
         with contextlib.suppress(OSError):  # not empty (another clean-up's journal) or already gone
             os.rmdir(os.path.dirname(self.path))
 
-    def start(self, e: Entity) -> None:
-        with self.lock:
-            self.inflight[e.arn] = [e.kind, e.arn, e.name, e.type]
-            self._save()
+    def start(self, members: list[Entity]) -> None:
+        """These members' links may be deleted from now on (one write for the lot)."""
+        if members:
+            with self.lock:
+                self.inflight.update({e.arn: [e.kind, e.arn, e.name, e.type] for e in members})
+                self._save()
 
-    def done(self, e: Entity) -> None:
-        with self.lock:
-            self.inflight.pop(e.arn, None)
-            self._save()
+    def done(self, arns: list[str]) -> None:
+        """These members are gone."""
+        if arns:
+            with self.lock:
+                for arn in arns:
+                    self.inflight.pop(arn, None)
+                self._save()
 
 
 # -- running -----------------------------------------------------------------------------
@@ -359,6 +364,8 @@ def run_plan(
     members = [e for e in plan.entities if e.arn != target]
     last = [e for e in plan.entities if e.arn == target]
     progress = _Progress(client, len(plan), f"{plan.kind} {plan.target.label}", on_progress)
+    # An in-process store answers one call at a time: threads would only take turns with the GIL.
+    serial = client.max_workers <= 1 or local_service_of(client.sagemaker) is not None
     journal = _Journal(client, target)
     journal.inflight = {e.arn: [e.kind, e.arn, e.name, e.type] for e in journal.load()}
 
@@ -371,14 +378,15 @@ def run_plan(
     def drop_entity(e: Entity) -> tuple[str, Any, bool]:
         return "entity", e, client._delete_raw(e.kind, e.arn)
 
+    gone: list[str] = []  # members deleted (or found gone) in the current chunk
+
     def drop_member(e: Entity) -> list[tuple[str, Any, bool]]:
         out = []
         link = paired.get(e.arn)
         if link is not None:
-            journal.start(e)
             out.append(drop_association(link))
         out.append(drop_entity(e))
-        journal.done(e)
+        gone.append(e.arn)
         return out
 
     def record(kind: str, item: Any, deleted: bool) -> None:
@@ -401,8 +409,19 @@ def run_plan(
     def run_phase(func: Callable, items: list, steps: Callable[[Any], int]) -> None:
         if not items:
             return
-        workers = min(client.max_workers, len(items))
-        pool = ThreadPoolExecutor(max_workers=workers)
+        if serial:
+            for item in items:
+                try:
+                    results = func(item)
+                except LineageError as e:
+                    report.errors.append(f"{describe(item)}: {e}")
+                    report.exceptions.append(e)
+                else:
+                    for res in results if isinstance(results, list) else [results]:
+                        record(*res)
+                progress.step(steps(item))
+            return
+        pool = ThreadPoolExecutor(max_workers=min(client.max_workers, len(items)))
         try:
             pending = {pool.submit(func, it): it for it in items}
             for fut in as_completed(pending):  # one waiter a future (wait() in a loop was quadratic)
@@ -422,10 +441,19 @@ def run_plan(
             raise
         pool.shutdown(wait=True)
 
+    def drop_members() -> None:
+        """In chunks: the journal names a chunk's linked members before their links go."""
+        for lo in range(0, len(members), JOURNAL_CHUNK):
+            chunk = members[lo : lo + JOURNAL_CHUNK]
+            journal.start([e for e in chunk if e.arn in paired])
+            run_phase(drop_member, chunk, lambda e: 2 if e.arn in paired else 1)
+            journal.done(gone)
+            gone.clear()
+
     try:
         run_phase(drop_membership, plan.memberships, lambda m: 1)
         run_phase(drop_association, first, lambda a: 1)
-        run_phase(drop_member, members, lambda e: 2 if e.arn in paired else 1)
+        drop_members()
         if not report.errors:
             run_phase(drop_entity, last, lambda e: 1)
         elif last:
