@@ -68,7 +68,7 @@ _json = _compact_encoder()
 
 _NAME = {CONTEXT: "ContextName", ACTION: "ActionName", ARTIFACT: "ArtifactName"}
 _TYPE = {CONTEXT: "ContextType", ACTION: "ActionType", ARTIFACT: "ArtifactType"}
-_LINEAGE_MEMBERS = ("Source", "Description", "Properties", "MetadataProperties")
+_LINEAGE_MEMBERS = frozenset(("Source", "Description", "Properties", "MetadataProperties"))
 _COMPONENT_MEMBERS = ("DisplayName", "Status", "StartTime", "EndTime", "Parameters", "InputArtifacts",
                       "OutputArtifacts", "MetadataProperties", "Source")  # fmt: skip
 
@@ -182,17 +182,7 @@ def bulk_import(
         # The entity indexes sort in SQLite (the GIL released) while Python resolves the edges.
         indexing = _Background(conn, [_DEFERRED[name] for name in rebuild if name in ENTITY_INDEXES])
         try:
-            end = ids.end
-            edges = [
-                (
-                    end(row["SourceArn"]),
-                    end(row["DestinationArn"]),
-                    row.get("AssociationType"),
-                    _epoch(row.get("CreationTime"), now),
-                    flag,
-                )  # fmt: skip
-                for row in associations
-            ]
+            edges = _edge_rows(ids, associations, now, flag)
         finally:
             indexing.join()
         before = conn.total_changes
@@ -204,6 +194,18 @@ def bulk_import(
             if name in EDGE_INDEXES:
                 conn.execute(_DEFERRED[name])
     return counts
+
+
+def _edge_rows(ids: _Ids, associations: list[dict], now: float, flag: int) -> list[tuple]:
+    """``(src, dst, type, created, manual)`` per association (the ends' ids from this import first)."""
+    known, end = ids.by_arn.get, ids.end
+    rows = []
+    for row in associations:
+        src, dst = row["SourceArn"], row["DestinationArn"]
+        created = row.get("CreationTime")
+        rows.append((known(src) or end(src), known(dst) or end(dst), row.get("AssociationType"),
+                     now if created is None else _epoch(created, now), flag))  # fmt: skip
+    return rows
 
 
 class _Background(threading.Thread):
@@ -263,8 +265,9 @@ def _insert_lineage(conn: Connection, ids: _Ids, kind: int, rows: list[dict], pr
         keys = [row[name_member] for row in rows]
 
     def build(id_: int, nkey: str, row: dict) -> tuple:
-        created = _epoch(row.get("CreationTime"), now)
-        doc = _json({m: row[m] for m in _LINEAGE_MEMBERS if row.get(m) is not None})
+        created = row.get("CreationTime")
+        created = now if created is None else _epoch(created, now)
+        doc = _json({m: v for m, v in row.items() if m in _LINEAGE_MEMBERS and v is not None})
         vertex_type = row[type_member]
         return (id_, kind, resource + nkey, nkey, row.get(name_member), vertex_type, vertex_type,
                 row["Source"]["SourceUri"], row.get("Status"), created, created, flag, doc)  # fmt: skip

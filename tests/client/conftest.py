@@ -72,37 +72,7 @@ def chain(lc: LineageClient, n: int, prefix: str = "n") -> list[str]:
     return arns
 
 
-class Server:
-    """A real ``lineage serve`` subprocess on a free port (stopped by the fixture)."""
-
-    def __init__(self, *flags: str):
-        import subprocess
-        import sys
-
-        command = [sys.executable, "-m", "lineage_magics.cli", "serve", "--memory", "--port", "0", *flags]
-        self.proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        if not line.startswith("lineage serve: http://"):
-            self.proc.kill()
-            raise RuntimeError(f"lineage serve did not start: {line!r}")
-        self.url = line.split()[2]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
-        self.proc.stdout.close()
-        self.proc.stderr.close()
-
-
 @pytest.fixture
-def serve():
-    """``serve(*flags) -> URL`` of a fresh ``lineage serve --memory`` process."""
-    servers: list[Server] = []
-
-    def start(*flags: str) -> str:
-        servers.append(Server(*flags))
-        return servers[-1].url
-
-    yield start
-    for server in servers:
-        server.stop()
+def serve(servers):
+    """``serve(*flags) -> URL`` of a fresh ``lineage serve --memory`` process (stopped after the test)."""
+    return lambda *flags: servers(*flags).url

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-
 import pytest
 
 from .conftest import MNIST_CELL, client_of, make_shell, ok, pairs, run
 
 
 @pytest.fixture
-def server():
-    """A real `lineage serve --memory` subprocess on a free port; yields its host:port."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "lineage_magics.cli", "serve", "--port", "0", "--memory"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    first = proc.stdout.readline()
-    assert first.startswith("lineage serve: http://"), first
-    yield first.split()[2].removeprefix("http://")
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=20)
-    proc.stdout.close()
-    proc.stderr.close()
+def server(servers):
+    """A real `lineage serve --memory` subprocess on a free port; its host:port."""
+    return servers().url.removeprefix("http://")
 
 
 def test_http_backend_with_credentials_in_url(ip, server):

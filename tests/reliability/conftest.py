@@ -1,4 +1,7 @@
-"""Shared helpers for the reliability tests: worker subprocesses and store consistency checks."""
+"""Shared helpers for the reliability tests: worker subprocesses and store consistency checks.
+
+``lineage serve`` itself comes from the ``servers`` / ``session_servers`` fixtures of ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-
-import boto3
-import pytest
-from botocore.config import Config
 
 HERE = Path(__file__).parent
 WORKERS = str(HERE / "_workers.py")
@@ -75,63 +74,3 @@ def store_problems(path: str) -> list[str]:
         return problems
     finally:
         conn.close()
-
-
-class Server:
-    """A real ``lineage serve`` subprocess on a free port (stderr kept for the warning tests)."""
-
-    def __init__(self, *flags: str, env: dict | None = None):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-        command = [sys.executable, "-m", "lineage_magics.cli", "serve", "--port", "0", *flags]
-        if "--db" not in flags:
-            command.append("--memory")
-        self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO
-        )
-        line = self.proc.stdout.readline()
-        if "http://" not in line:
-            self.proc.kill()
-            raise RuntimeError(f"lineage serve did not start: {line!r} {self.proc.stderr.read()!r}")
-        self.url = next(w for w in line.split() if w.startswith("http://"))
-        self.port = int(self.url.rsplit(":", 1)[1])
-
-    def client(self, key: str = "x", secret: str = "x", **config):
-        return boto3.client(
-            "sagemaker",
-            endpoint_url=self.url.replace("0.0.0.0", "127.0.0.1"),
-            region_name="us-east-1",
-            aws_access_key_id=key,
-            aws_secret_access_key=secret,
-            config=Config(**config) if config else None,
-        )
-
-    def stop(self) -> tuple[int, str]:
-        """SIGTERM, wait; returns (exit code, stderr). Stopping twice returns the first answer."""
-        if self.proc.stderr.closed:
-            return self.proc.returncode, self.stderr
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            code = self.proc.wait()
-        self.stderr = self.proc.stderr.read()
-        self.proc.stdout.close()
-        self.proc.stderr.close()
-        return code, self.stderr
-
-
-@pytest.fixture
-def servers():
-    """``servers(*flags) -> Server``; every server started is stopped after the test."""
-    started: list[Server] = []
-
-    def start(*flags: str, env: dict | None = None) -> Server:
-        server = Server(*flags, env=env)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()

@@ -82,14 +82,12 @@ def no_trace(body: bytes) -> None:
 
 
 @pytest.fixture(scope="module")
-def secured(tmp_path_factory):
-    from .conftest import Server
-
+def secured(tmp_path_factory, session_servers):
     folder = tmp_path_factory.mktemp("keys")
     keys = folder / "keys.txt"
     keys.write_text(f"# team keys\n{FILE_KEY}:{FILE_SECRET}\n\n")
-    server = Server("--access-key", f"{KEY}:{SECRET}", "--auth-keys", str(keys),
-                    env={"LINEAGE_SERVE_ACCESS_KEYS": f"{ENV_KEY}:{ENV_SECRET}"})  # fmt: skip
+    server = session_servers("--access-key", f"{KEY}:{SECRET}", "--auth-keys", str(keys),
+                             env={"LINEAGE_SERVE_ACCESS_KEYS": f"{ENV_KEY}:{ENV_SECRET}"})  # fmt: skip
     yield server
     code, err = server.stop()
     assert code == 0

@@ -109,18 +109,10 @@ def test_fuzz_in_process(local, family):
 
 
 @pytest.fixture(scope="module")
-def remote():
+def remote(session_servers):
     """``lineage serve`` with SigV4 verification on, and a boto3 client holding its key."""
-    import boto3
-    from botocore.config import Config
-
-    from .conftest import Server
-
-    server = Server("--access-key", "AKIDFUZZ:fuzz-secret")
-    sm = boto3.client(
-        "sagemaker", endpoint_url=server.url, region_name="us-east-1", aws_access_key_id="AKIDFUZZ",
-        aws_secret_access_key="fuzz-secret", config=Config(retries={"total_max_attempts": 1}),
-    )  # fmt: skip
+    server = session_servers("--access-key", "AKIDFUZZ:fuzz-secret")
+    sm = server.client("AKIDFUZZ", "fuzz-secret", retries={"total_max_attempts": 1})
     bodies: list[tuple[int, bytes]] = []
 
     def keep(http_response, **kwargs):

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import uuid
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from lineage_magics.connect import connect, local_service
@@ -48,43 +42,6 @@ class Builder:
         return err["Code"], err["Message"]
 
 
-class Server:
-    """A real ``lineage serve`` subprocess on a free port."""
-
-    def __init__(self, *flags: str):
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        command = [sys.executable, "-m", "lineage_magics.cli", "serve", "--port", "0", *flags]
-        if "--db" not in flags:
-            command.append("--memory")
-        self.proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
-        line = self.proc.stdout.readline()
-        if not line.startswith("lineage serve: http://"):
-            self.proc.kill()
-            raise RuntimeError(f"lineage serve did not start: {line!r} {self.proc.stderr.read()!r}")
-        self.url = line.split()[2]
-
-    def client(self, **config):
-        return boto3.client(
-            "sagemaker",
-            endpoint_url=self.url,
-            region_name="us-east-1",
-            aws_access_key_id="x",
-            aws_secret_access_key="x",
-            config=Config(**config) if config else None,
-        )
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=20)
-        finally:
-            self.proc.stdout.close()
-            self.proc.stderr.close()
-
-
 def _flags(latency=None, throttle_rate=None, error_rate=None, limits=None,
            refuse_delete_with_associations=None, seed=None):  # fmt: skip
     flags = []
@@ -104,10 +61,10 @@ def _flags(latency=None, throttle_rate=None, error_rate=None, limits=None,
 
 
 @pytest.fixture(scope="session")
-def http_server():
-    server = Server()
+def http_server(session_servers):
+    server = session_servers()
     yield server
-    assert server.stop() == 0
+    assert server.stop()[0] == 0
 
 
 @pytest.fixture(params=["memory", "http"])
@@ -124,22 +81,17 @@ def sm(kind, request):
 
 
 @pytest.fixture
-def configured(kind):
+def configured(kind, servers):
     """``configured(**service.configure options) -> client`` on a fresh backend with those settings."""
-    servers = []
 
     def make(**options):
         if kind == "memory":
             client = connect("memory://")
             local_service(client).configure(**options)
             return client
-        server = Server(*_flags(**options))
-        servers.append(server)
-        return server.client(retries={"total_max_attempts": 1})
+        return servers(*_flags(**options)).client(retries={"total_max_attempts": 1})
 
-    yield make
-    for server in servers:
-        server.stop()
+    return make
 
 
 @pytest.fixture

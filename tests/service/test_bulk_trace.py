@@ -181,7 +181,9 @@ def test_import_into_a_store_that_holds_some_rows(tmp_path, monkeypatch, large):
     monkeypatch.setattr(bulk, "LARGE_IMPORT", 1 if large else 10**9)
     service = Service(str(tmp_path / "lineage.db"), account="123456789012")
     sm_call = service.call
-    kept = sm_call("CreateContext", {"ContextName": "kept", "ContextType": "Old", "Source": {"SourceUri": "u"}})
+    kept = sm_call(
+        "CreateContext", {"ContextName": "kept", "ContextType": "Old", "Source": {"SourceUri": "u"}}
+    )
     sm_call("CreateTrialComponent", {"TrialComponentName": "Tc-1"})
     stored_tc = "arn:aws:sagemaker:us-east-1:123456789012:experiment-trial-component/TC-1"  # other case
     first = {"ArtifactType": "First", "Source": {"SourceUri": "s3://b/x"}, "ArtifactName": "first"}

@@ -14,8 +14,6 @@ import pytest
 
 from lineage_magics.connect import connect
 
-from .conftest import Server
-
 
 def post(url, body: bytes, target: str | None = "SageMaker.ListContexts"):
     headers = {"Content-Type": "application/x-amz-json-1.1"}
@@ -68,19 +66,18 @@ def test_wire_errors(http_server):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_clean_shutdown(sig):
-    server = Server()
+def test_clean_shutdown(sig, servers):
+    server = servers()
     server.client().list_contexts()
     server.proc.send_signal(sig)
     assert server.proc.wait(timeout=20) == 0
     assert "stopped" in server.proc.stdout.read()
     assert "Traceback" not in server.proc.stderr.read()
-    server.stop()
 
 
-def test_file_store_shared_with_in_process_client(tmp_path):
+def test_file_store_shared_with_in_process_client(tmp_path, servers):
     path = tmp_path / "served.db"
-    server = Server("--db", str(path))
+    server = servers("--db", str(path))
     try:
         remote = server.client()
         remote.create_context(ContextName="from-http", ContextType="T", Source={"SourceUri": "u"})
@@ -89,7 +86,7 @@ def test_file_store_shared_with_in_process_client(tmp_path):
         local.create_context(ContextName="from-kernel", ContextType="T", Source={"SourceUri": "u"})
         assert remote.describe_context(ContextName="from-kernel")["ContextName"] == "from-kernel"
     finally:
-        assert server.stop() == 0
+        assert server.stop()[0] == 0
 
 
 def run_cli(*args, timeout=30):
@@ -114,14 +111,9 @@ def test_bad_store_is_refused(tmp_path):
     assert junk.read_bytes() == b"not sqlite" * 200
 
 
-def test_warning_when_not_loopback():
-    server = Server("--host", "0.0.0.0")
-    try:
-        server.proc.send_signal(signal.SIGTERM)
-        server.proc.wait(timeout=20)
-        assert "WARNING: listening on 0.0.0.0, not loopback" in server.proc.stderr.read()
-    finally:
-        server.stop()
+def test_warning_when_not_loopback(servers):
+    _, err = servers("--host", "0.0.0.0").stop()
+    assert "WARNING: listening on 0.0.0.0, not loopback" in err
 
 
 def test_cli_usage():

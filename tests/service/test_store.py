@@ -142,6 +142,8 @@ def test_a_version_1_store_is_migrated_and_answers_as_before(tmp_path):
     conn = sqlite3.connect(path)
     columns = [row[1] for row in conn.execute("PRAGMA table_info(entity)")]
     assert "akey" not in columns and conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    indexes = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"))
+    indexes = dict(
+        conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+    )
     for name, sql in {**ENTITY_INDEXES, **EDGE_INDEXES}.items():
         assert indexes[name] == sql
