@@ -46,10 +46,10 @@ def load(service, n: int) -> dict:
         for i in range(n)
     ]
     arn = {"artifact": art_arns.__getitem__, "action": lambda i: prefix + g.action_name(i)}
-    associations = [
+    associations = (  # a generator: bulk_import reads it while SQLite sorts the entity indexes
         {"SourceArn": arn[sk](si), "DestinationArn": arn[dk](di), "AssociationType": t}
         for sk, si, dk, di, t in g.edges()
-    ]
+    )
     counts = service.bulk_import(actions=actions, artifacts=artifacts, associations=associations)
     return {"rows": sum(counts.values())}
 

@@ -152,12 +152,17 @@ def bulk_import(
     (outside the manual-entity limits); ``manual=True`` counts them. Within a call the first of
     duplicate rows wins; a row whose entity or association is already stored is skipped. Returns the
     rows inserted per kind (``trial_components`` only when such rows were given).
+
+    Any iterables will do. ``associations`` is read only after the entities are written, while
+    SQLite sorts their indexes, so a generator costs no extra time and may name entities whose rows
+    the other arguments' generators produced.
     """
     now = time.time()
     flag = 1 if manual else 0
     batches = [(CONTEXT, list(contexts)), (ACTION, list(actions)), (ARTIFACT, list(artifacts))]
-    trial_components, associations = list(trial_components), list(associations)
-    total = sum(len(rows) for _, rows in batches) + len(trial_components) + len(associations)
+    trial_components = list(trial_components)
+    total = sum(len(rows) for _, rows in batches) + len(trial_components)
+    total += len(associations) if hasattr(associations, "__len__") else 0  # a generator is read later
     counts: dict[str, int] = {}
     with service.store.write() as conn:
         held = conn.execute("SELECT count(*) FROM entity").fetchone()[0]
@@ -196,7 +201,7 @@ def bulk_import(
     return counts
 
 
-def _edge_rows(ids: _Ids, associations: list[dict], now: float, flag: int) -> list[tuple]:
+def _edge_rows(ids: _Ids, associations: Iterable[dict], now: float, flag: int) -> list[tuple]:
     """``(src, dst, type, created, manual)`` per association (the ends' ids from this import first)."""
     known, end = ids.by_arn.get, ids.end
     rows = []

@@ -219,3 +219,19 @@ def test_a_region_or_account_that_no_arn_can_hold_is_refused():
     for bad in ({"account": "12345"}, {"region": "US East"}, {"account": "1234567890123"}):
         with pytest.raises(ValueError, match="12 digits"):
             Service(**bad)
+
+
+def test_generators_are_read_in_order_and_associations_may_name_their_rows():
+    sm = connect("memory://")
+    service = local_service(sm)
+    arns: list[str] = []
+
+    def artifacts():
+        for i in range(3):
+            row = {"ArtifactType": "DataSet", "Source": {"SourceUri": f"s3://g/{i}"}}
+            arns.append(service.artifact_arn(row["Source"]))
+            yield row
+
+    links = ({"SourceArn": arns[i], "DestinationArn": arns[i + 1]} for i in range(2))  # arns filled by then
+    assert service.bulk_import(artifacts=artifacts(), associations=links)["associations"] == 2
+    assert [v[0] for v in service.trace(arns[2], "up", None)["vertices"]] == arns[::-1]
