@@ -99,7 +99,7 @@ def _serve(args) -> int:
         path = os.path.abspath(os.path.expanduser(args.db or DEFAULT_URL[len("sqlite:///") :]))
     try:
         service = Service(path, region=args.region, account=args.account)
-    except StoreError as exc:
+    except (StoreError, ValueError) as exc:
         print(f"lineage serve: {exc}", file=sys.stderr)
         return 2
     service.configure(

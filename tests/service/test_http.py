@@ -111,6 +111,16 @@ def test_bad_store_is_refused(tmp_path):
     assert junk.read_bytes() == b"not sqlite" * 200
 
 
+def test_an_account_no_arn_can_hold_is_one_line(tmp_path):
+    result = run_cli("serve", "--db", str(tmp_path / "new.db"), "--account", "12-34", "--port", "0")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "lineage serve: region 'us-east-1' / account '12-34': a region is lower-case letters, digits and "
+        "hyphens (us-east-1), an account id 12 digits"
+    ]
+    assert not (tmp_path / "new.db").exists()
+
+
 def test_warning_when_not_loopback(servers):
     _, err = servers("--host", "0.0.0.0").stop()
     assert "WARNING: listening on 0.0.0.0, not loopback" in err
