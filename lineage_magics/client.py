@@ -916,6 +916,13 @@ class LineageClient:
 
         return copy(self, to, ref=ref, depth=depth, bulk=bulk)
 
+    def import_graph(self, source: Any, *, bulk: bool | None = None):
+        """Recreate a JSON export (a file path, JSON text, or a LineageGraph) here, idempotently:
+        into a local store in one transaction, elsewhere through the API. Returns a CopyReport."""
+        from .importing import import_graph
+
+        return import_graph(self, source, bulk=bulk)
+
     # -- usage -------------------------------------------------------------------------------------
     def counts(self) -> dict[str, tuple[int, int | None]]:
         """Manual-entity usage against SageMaker's limits: ``{"contexts": (used, 500), ...}``.

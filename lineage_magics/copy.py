@@ -176,7 +176,16 @@ def copy(
     if target.sagemaker is client.sagemaker:
         raise LineageError("copy needs another backend as its target, not the one it reads")
     entities, edges = _gather(client, ref, depth)
-    report = CopyReport(_name(client), _name(target))
+    return write(target, entities, edges, source=_name(client), bulk=bulk)
+
+
+def write(
+    target: LineageClient, entities: list[Entity], edges: list, *, source: str, bulk: bool | None = None
+) -> CopyReport:
+    """Create ``entities`` and ``edges`` (``(source ARN, destination ARN, type)``, ends named by the
+    entities' ARNs) in ``target`` unless they exist: in one transaction into a local store, else
+    through the API. ``bulk=True`` insists on the first, ``bulk=False`` on the second."""
+    report = CopyReport(source, _name(target))
     service = local_service_of(target.sagemaker) if bulk is not False else None
     if bulk and service is None:
         raise LineageError("bulk copy needs a local store (memory:// or sqlite:///) as the target")

@@ -52,6 +52,8 @@ def test_the_magics_example_then_the_python_example(shell, tmp_path):
     }  # fmt: skip
     assert (tmp_path / "lineage.svg").read_text().lstrip().startswith(("<?xml", "<svg"))
     assert namespace["events"], "no OpenLineage events"
+    imported = namespace["LineageClient"]("memory://elsewhere").list("artifacts")
+    assert {e.name for e in imported} == {"mnist-model", "mnist-test-images", "mnist-test-labels"}
 
     result = shell.run_cell(cells[2], store_history=False)
     assert result.success, result.error_in_exec

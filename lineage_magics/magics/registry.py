@@ -25,6 +25,7 @@ _MODULES = {
     "cleanup": "verbs.delete",
     "export": "verbs.export",
     "copy": "verbs.copy",
+    "import": "verbs.copy",
     "form": "verbs.form",
     "context": "verbs.context",
     "track": "track",

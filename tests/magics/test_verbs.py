@@ -428,6 +428,32 @@ def test_copy_to_another_store_is_idempotent(mnist, tmp_path):
         line(mnist, "copy nowhere")
 
 
+def test_import_a_json_export_into_another_store(mnist, tmp_path):
+    export = tmp_path / "mnist.json"
+    ok(mnist, f"%lineage export mnist-workflow --format json --depth 2 --out {export}")
+    ok(mnist, f"%lineage use sqlite:///{tmp_path / 'imported.db'}")
+    first = line(mnist, f"import {export}")
+    assert first.bulk and first.created == {"contexts": 1, "actions": 1, "artifacts": 3, "associations": 7}
+    imported = client_of(mnist)
+    images = imported.get("mnist-test-images")
+    assert (images.type, images.source_uri) == ("TestData", "https://example.com/t10k-images-idx3-ubyte.gz")
+    workflow = imported.get("mnist-workflow", "context")  # exported without describing: its ARN is its source
+    assert workflow.type == "MLWorkflow" and workflow.source_uri.endswith(":context/mnist-workflow")
+    assert pairs(imported) == {
+        ("mnist-workflow", "mnist-test-images", "AssociatedWith"),
+        ("mnist-workflow", "mnist-test-labels", "AssociatedWith"),
+        ("mnist-workflow", "model-build-step", "AssociatedWith"),
+        ("mnist-workflow", "mnist-model", "AssociatedWith"),
+        ("mnist-test-images", "model-build-step", "ContributedTo"),
+        ("mnist-test-labels", "model-build-step", "ContributedTo"),
+        ("model-build-step", "mnist-model", "Produced"),
+    }
+    again = line(mnist, f"import {export}")
+    assert not again.changed and again.existing["associations"] == 7
+    missing = run(mnist, f"%lineage import {tmp_path / 'nope.json'}")
+    assert "cannot read" in missing.stderr + missing.stdout and "Traceback" not in missing.stderr
+
+
 @pytest.mark.parametrize("kind", ["entity", "link", "explore", "cleanup"])
 def test_form_builds_each_widget(mnist, kind):
     import widgets

@@ -1,4 +1,5 @@
-"""``%lineage copy TO_URL [REF] [--depth N]``: copy a graph (or everything) to another backend, idempotently."""
+"""``%lineage copy TO_URL [REF]`` and ``%lineage import FILE``: lineage from another backend or a JSON
+export into this one, idempotently."""
 
 from __future__ import annotations
 
@@ -28,6 +29,17 @@ def run(m, args, cell):
     return m.deliver(args, m.client.copy(to, args.ref, depth=args.depth))
 
 
+def build_import(p) -> None:
+    p.add_argument(
+        "file", metavar="FILE", help="a JSON export (%%lineage export REF --format json --out FILE)"
+    )
+    add_var_option(p, "the CopyReport")
+
+
+def run_import(m, args, cell):
+    return m.deliver(args, m.client.import_graph(args.file))
+
+
 VERBS = {
     "copy": Verb(
         "copy",
@@ -35,5 +47,12 @@ VERBS = {
         build,
         run,
         ("%lineage copy sqlite:///backup.db", "%lineage copy sagemaker://us-east-1 mnist-workflow --depth 3"),
-    )
+    ),
+    "import": Verb(
+        "import",
+        "recreate a JSON export here (one transaction into a local store); re-running imports nothing twice",
+        build_import,
+        run_import,
+        ("%lineage import mnist-lineage.json",),
+    ),
 }
