@@ -14,19 +14,14 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from .copy import CopyReport, write
-from .entities import Entity, name_of_arn
+from .entities import LINEAGE_TYPE, Entity, name_of_arn
 from .errors import LineageError
 from .graph import LineageGraph
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
 
-_KINDS = {
-    "Context": "context",
-    "Action": "action",
-    "Artifact": "artifact",
-    "TrialComponent": "trial-component",
-}
+_KINDS = {lineage_type: kind for kind, lineage_type in LINEAGE_TYPE.items() if lineage_type}  # "Context": "context"
 
 
 def read_graph(source: Any) -> tuple[LineageGraph, str]:

@@ -81,6 +81,18 @@ model-build-step -> mnist-model Produced
 """
 
 
+# Every association MNIST_CELL makes: (source label, destination label, type).
+MNIST_PAIRS = {
+    ("mnist-workflow", "mnist-test-images", "AssociatedWith"),
+    ("mnist-workflow", "mnist-test-labels", "AssociatedWith"),
+    ("mnist-workflow", "model-build-step", "AssociatedWith"),
+    ("mnist-workflow", "mnist-model", "AssociatedWith"),
+    ("mnist-test-images", "model-build-step", "ContributedTo"),
+    ("mnist-test-labels", "model-build-step", "ContributedTo"),
+    ("model-build-step", "mnist-model", "Produced"),
+}
+
+
 @pytest.fixture
 def mnist(ip):
     """The shell with DESIGN.md's MNIST workflow applied through %%lineage context."""

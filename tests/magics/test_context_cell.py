@@ -6,7 +6,7 @@ import pytest
 
 from lineage_magics.errors import LineageError
 
-from .conftest import MNIST_CELL, client_of, formatted, ok, pairs, run
+from .conftest import MNIST_CELL, MNIST_PAIRS, client_of, formatted, ok, pairs, run
 
 
 def store(client):
@@ -31,15 +31,7 @@ def test_design_example_builds_the_graph(mnist):
         {"Example": "Metadata"},
     )
     assert client.get("s3://bucket/model.tar.gz").name == "mnist-model"
-    assert pairs(client) == {
-        ("mnist-workflow", "mnist-test-images", "AssociatedWith"),
-        ("mnist-workflow", "mnist-test-labels", "AssociatedWith"),
-        ("mnist-workflow", "model-build-step", "AssociatedWith"),
-        ("mnist-workflow", "mnist-model", "AssociatedWith"),
-        ("mnist-test-images", "model-build-step", "ContributedTo"),
-        ("mnist-test-labels", "model-build-step", "ContributedTo"),
-        ("model-build-step", "mnist-model", "Produced"),
-    }
+    assert pairs(client) == MNIST_PAIRS
     applied = mnist.user_ns["applied"]
     assert applied.changed and len(applied.created) == 5
 

@@ -11,7 +11,7 @@ from lineage_magics import LineageClient
 from lineage_magics.errors import LineageError
 from lineage_magics.graph import LineageGraph
 
-from .conftest import client_of, formatted, ok, pairs, run
+from .conftest import MNIST_PAIRS, client_of, formatted, ok, pairs, run
 
 
 def line(ip, text):
@@ -439,15 +439,7 @@ def test_import_a_json_export_into_another_store(mnist, tmp_path):
     assert (images.type, images.source_uri) == ("TestData", "https://example.com/t10k-images-idx3-ubyte.gz")
     workflow = imported.get("mnist-workflow", "context")  # exported without describing: its ARN is its source
     assert workflow.type == "MLWorkflow" and workflow.source_uri.endswith(":context/mnist-workflow")
-    assert pairs(imported) == {
-        ("mnist-workflow", "mnist-test-images", "AssociatedWith"),
-        ("mnist-workflow", "mnist-test-labels", "AssociatedWith"),
-        ("mnist-workflow", "model-build-step", "AssociatedWith"),
-        ("mnist-workflow", "mnist-model", "AssociatedWith"),
-        ("mnist-test-images", "model-build-step", "ContributedTo"),
-        ("mnist-test-labels", "model-build-step", "ContributedTo"),
-        ("model-build-step", "mnist-model", "Produced"),
-    }
+    assert pairs(imported) == MNIST_PAIRS
     again = line(mnist, f"import {export}")
     assert not again.changed and again.existing["associations"] == 7
     missing = run(mnist, f"%lineage import {tmp_path / 'nope.json'}")
