@@ -21,7 +21,7 @@ from .graph import LineageGraph
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
 
-_KINDS = {lineage_type: kind for kind, lineage_type in LINEAGE_TYPE.items() if lineage_type}  # "Context": "context"
+_KINDS = {lt: kind for kind, lt in LINEAGE_TYPE.items() if lt}  # "Context": "context", ...; no experiments
 
 
 def read_graph(source: Any) -> tuple[LineageGraph, str]:
