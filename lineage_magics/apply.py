@@ -8,14 +8,13 @@ removes the context's links and the edges between its members that the spec no l
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .entities import Entity, kind_of_arn, name_of_arn
 from .errors import LineageError, NotFoundError
-from .render.style import visible
+from .render.style import escape_html, visible
 from .spec import ENTITY_KINDS, WorkflowSpec, default_association_type
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,12 +69,11 @@ class ApplyResult:
         return "\n".join(visible(line) for line in lines)
 
     def _repr_html_(self) -> str:
-        def esc(text: str) -> str:
-            return html.escape(visible(text))
-
-        items = "".join(f"<li>{esc(a)}</li>" for a in self.actions)
-        warns = "".join(f"<li><b>warning</b>: {esc(w)}</li>" for w in self.warnings)
-        return f"<div class='lineage-apply'><p>{esc(self._summary())}</p><ul>{items}{warns}</ul></div>"
+        items = "".join(f"<li>{escape_html(a)}</li>" for a in self.actions)
+        warns = "".join(f"<li><b>warning</b>: {escape_html(w)}</li>" for w in self.warnings)
+        return (
+            f"<div class='lineage-apply'><p>{escape_html(self._summary())}</p><ul>{items}{warns}</ul></div>"
+        )
 
 
 def _where(line: int) -> str:

@@ -6,12 +6,11 @@ endpoints' keys."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .graph import LineageGraph, Vertex
-from .render.style import visible
+from .render.style import escape_html, visible
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
@@ -153,20 +152,17 @@ class GraphDiff:
         return "\n".join(visible(line) for line in lines)
 
     def _repr_html_(self) -> str:
-        def esc(text: str) -> str:
-            return html.escape(visible(text))
-
         rows = self.rows()
         colour = {"added": "#1a7f37", "removed": "#cf222e", "changed": "#9a6700"}
         body = "".join(
             f"<tr style='color:{colour[r['change']]}'>"
-            + "".join(f"<td>{esc('' if r[c] is None else str(r[c]))}</td>" for c in r)
+            + "".join(f"<td>{escape_html('' if r[c] is None else str(r[c]))}</td>" for c in r)
             + "</tr>"
             for r in rows[:200]
         )
         head = "".join(f"<th>{c}</th>" for c in ("change", "what", "lineage type", "type", "name", "detail"))
         return (
-            f"<div class='lineage-diff'><p>{esc(self._title())}</p><table>"
+            f"<div class='lineage-diff'><p>{escape_html(self._title())}</p><table>"
             f"<caption>showing {min(len(rows), 200)} of {len(rows)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
         )

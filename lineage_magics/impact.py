@@ -3,13 +3,12 @@ that reaches each."""
 
 from __future__ import annotations
 
-import html
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .graph import LineageGraph, Vertex
-from .render.style import visible
+from .render.style import escape_html, visible
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
@@ -76,17 +75,16 @@ class ImpactReport:
         return "\n".join(visible(line) for line in lines)
 
     def _repr_html_(self) -> str:
-        def esc(text: str) -> str:
-            return html.escape(visible(text))
-
-        parts = [f"<div class='lineage-impact'><p>{esc(self.start.label)}: {len(self.items)} downstream</p>"]
+        parts = [
+            f"<div class='lineage-impact'><p>{escape_html(self.start.label)}: {len(self.items)} downstream</p>"
+        ]
         for (lt, t), items in self.groups.items():
             rows = "".join(
-                f"<tr><td>{esc(it.vertex.label)}</td><td>{it.depth}</td><td>{esc(' → '.join(it.labels))}</td></tr>"
+                f"<tr><td>{escape_html(it.vertex.label)}</td><td>{it.depth}</td><td>{escape_html(' → '.join(it.labels))}</td></tr>"
                 for it in items[:200]
             )
             parts.append(
-                f"<h4>{esc(lt or '?')} / {esc(t or '?')} ({len(items)})</h4>"
+                f"<h4>{escape_html(lt or '?')} / {escape_html(t or '?')} ({len(items)})</h4>"
                 f"<table><caption>showing {min(len(items), 200)} of {len(items)}</caption>"
                 f"<thead><tr><th>name</th><th>depth</th><th>path</th></tr></thead><tbody>{rows}</tbody></table>"
             )

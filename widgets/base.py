@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +11,7 @@ from typing import Any
 import ipywidgets as w
 
 from lineage_magics.errors import LineageError
-from lineage_magics.render.style import visible
+from lineage_magics.render.style import escape_html as escape
 
 log = logging.getLogger("widgets")
 
@@ -31,11 +30,6 @@ def one_line(error: BaseException) -> str:
         return first
     name = type(error).__name__
     return f"{name}: {first}" if first else name
-
-
-def escape(text: Any) -> str:
-    """HTML-escape any value (quotes included), control characters shown as escapes."""
-    return html.escape(visible(text), quote=True)
 
 
 def walk(widget: w.Widget) -> Iterator[w.Widget]:

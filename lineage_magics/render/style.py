@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from ..graph import Vertex, name_from_arn
@@ -119,6 +120,11 @@ def visible(text: object) -> str:
         else:
             out.append(f"\\u{ord(ch):04x}")
     return "".join(out)
+
+
+def escape_html(text: object) -> str:
+    """``visible(text)`` escaped for HTML text and attribute values (quotes included)."""
+    return html.escape(visible(text), quote=True)
 
 
 def shorten(text: str, limit: int, *, middle: bool = False) -> str:
