@@ -28,7 +28,7 @@ def service_of(client):
 def load(service, n: int) -> dict:
     """The whole graph through bulk_import: rows shaped like the Create*/AddAssociation requests."""
     g = make_graph(n)
-    prefix = f"arn:aws:sagemaker:{service.region}:{service.account}:action/"
+    prefix = f"{service.arn_prefix}action/"
     artifacts, art_arns = [], []
     for i in range(n):
         source = {"SourceUri": g.artifact_uri(i)}
@@ -173,8 +173,8 @@ def build_cleanup_store(db: str, associations: int) -> str:
         {"ActionName": f"c-e{i}", "ActionType": "ProcessingJob", "Source": {"SourceUri": f"c/{i}"}}
         for i in range(associations - half)
     ]
-    ctx_arn = f"arn:aws:sagemaker:{service.region}:{service.account}:context/{CLEANUP_CONTEXT}"
-    prefix = f"arn:aws:sagemaker:{service.region}:{service.account}:action/"
+    ctx_arn = f"{service.arn_prefix}context/{CLEANUP_CONTEXT}"
+    prefix = f"{service.arn_prefix}action/"
     members = [service.artifact_arn(a["Source"]) for a in artifacts] + [
         prefix + a["ActionName"] for a in actions
     ]

@@ -203,7 +203,7 @@ def _bulk(
     target: LineageClient, service: Any, entities: list[Entity], edges: list, report: CopyReport
 ) -> dict:
     report.bulk = True
-    prefix = f"arn:aws:sagemaker:{service.region}:{service.account}:"
+    prefix = service.arn_prefix
     arn_map: dict[str, str] = {}
     rows: dict[str, list[dict]] = {"context": [], "action": [], "artifact": [], "trial-component": []}
     for e in entities:

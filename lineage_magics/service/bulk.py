@@ -23,10 +23,10 @@ from .common import (
     CONTEXT,
     LIMIT_KEYS,
     RESOURCE,
-    arn_key,
     compact,
     identity_of_arn,
     name_key,
+    same_arn,
 )
 from .experiments import component_type
 from .store import EDGE_INDEXES, ENTITY_INDEXES
@@ -120,7 +120,7 @@ class _Ids:
         if entry is None and identity and not self.preloaded:
             self.stored(identity[0], [identity[1]])
             entry = self.by_identity.get(identity)
-        if entry is None or arn_key(entry[1]) != arn_key(arn):
+        if entry is None or not same_arn(identity[0], entry[1], arn):
             raise ValueError(f"bulk_import: association end {arn} does not exist")
         self.by_arn[arn] = entry[0]
         return entry[0]
@@ -176,7 +176,7 @@ def bulk_import(
             rebuild = [name for name in _DEFERRED if name in present]
             for name in rebuild:
                 conn.execute(f"DROP INDEX {name}")  # constant names; rebuilt below, in this transaction
-        prefix = f"arn:aws:sagemaker:{service.region}:{service.account}:"
+        prefix = service.arn_prefix
         for kind, rows in batches:
             key = LIMIT_KEYS[kind]
             counts[key] = _insert_lineage(conn, ids, kind, rows, prefix, now, flag)

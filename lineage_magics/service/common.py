@@ -83,12 +83,10 @@ def name_key(kind: int, name: str) -> str:
     return name.lower() if kind in EXPERIMENT_ENTITIES else name
 
 
-def arn_key(arn: str) -> str:
-    """The ARN as compared: experiment entities' ARNs are case-insensitive."""
-    found = ARN_RE.fullmatch(arn)
-    if found and KIND_OF_RESOURCE.get(found.group(1)) in EXPERIMENT_ENTITIES:
-        return arn.lower()
-    return arn
+def same_arn(kind: int, stored: str, given: str) -> bool:
+    """Whether ``given`` names the entity of ``kind`` stored under ``stored`` (experiment entities'
+    ARNs are case-insensitive; another region or account is another entity)."""
+    return stored.lower() == given.lower() if kind in EXPERIMENT_ENTITIES else stored == given
 
 
 def identity_of_arn(arn: str) -> tuple[int, str] | None:
@@ -117,7 +115,7 @@ class Txn:
 
     # ARNs and lookups -------------------------------------------------------------------------
     def arn(self, kind: int, name: str) -> str:
-        return f"arn:aws:sagemaker:{self.service.region}:{self.service.account}:{RESOURCE[kind]}/{name}"
+        return f"{self.service.arn_prefix}{RESOURCE[kind]}/{name}"
 
     def _one(self, sql: str, args) -> Entity | None:
         row = self.conn.execute(sql, args).fetchone()
@@ -138,9 +136,7 @@ class Txn:
             f"SELECT {ENTITY_COLUMNS} FROM entity WHERE kind = ? AND nkey = ?",  # noqa: S608 (constant columns)
             identity,
         )
-        if entity is None or arn_key(entity.arn) != arn_key(arn):  # another region or account
-            return None
-        return entity
+        return entity if entity is not None and same_arn(entity.kind, entity.arn, arn) else None
 
     def get(self, kind: int, name_or_arn: str) -> Entity:
         """The entity named (or with this ARN), else ``ResourceNotFound``."""

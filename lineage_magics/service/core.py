@@ -9,11 +9,11 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
 from operator import itemgetter
 
 from . import spec
 from .artifacts import source_hash
+from .bulk import bulk_import
 from .common import DEFAULT_LIMITS, LINEAGE_TYPE, Txn
 from .dispatch import OPERATIONS
 from .errors import ServiceFault, internal_failure, serialization, throttling, unsupported
@@ -161,32 +161,17 @@ class Service:
         return self._cache.get(self.store.version(), key, compute)
 
     # Fast paths --------------------------------------------------------------------------------
+    @property
+    def arn_prefix(self) -> str:
+        """``arn:aws:sagemaker:REGION:ACCOUNT:``, what every ARN this service makes starts with."""
+        return f"arn:aws:sagemaker:{self.region}:{self.account}:"
+
     def artifact_arn(self, source: dict) -> str:
         """The ARN CreateArtifact gives an artifact with this Source (``{"SourceUri", "SourceTypes"}``)."""
-        return f"arn:aws:sagemaker:{self.region}:{self.account}:artifact/{source_hash(source)}"
+        return f"{self.arn_prefix}artifact/{source_hash(source)}"
 
-    def bulk_import(
-        self,
-        *,
-        contexts: Iterable[dict] = (),
-        actions: Iterable[dict] = (),
-        artifacts: Iterable[dict] = (),
-        trial_components: Iterable[dict] = (),
-        associations: Iterable[dict] = (),
-        manual: bool = False,
-    ) -> dict[str, int]:
-        """Load many entities and associations in one transaction; see ``bulk.bulk_import``."""
-        from .bulk import bulk_import
-
-        return bulk_import(
-            self,
-            contexts=contexts,
-            actions=actions,
-            artifacts=artifacts,
-            trial_components=trial_components,
-            associations=associations,
-            manual=manual,
-        )
+    # Load many entities and associations in one transaction (``bulk.bulk_import``).
+    bulk_import = bulk_import
 
     def trace(
         self,

@@ -20,7 +20,7 @@ def build_context(url: str, name: str = "big", members: int = MEMBERS) -> dict[s
     """A context with ``members`` actions and as many artifacts as members, chained through them;
     with the default 250: 500 membership links + 250 ContributedTo + 250 Produced = 1,000 associations."""
     service = local_service(connect(url))
-    arn = f"arn:aws:sagemaker:{service.region}:{service.account}:"
+    arn = service.arn_prefix
     actions = [{"ActionName": f"{name}-step{i}", "ActionType": "Train", "Source": {"SourceUri": f"job://{i}"}}
                for i in range(members)]  # fmt: skip
     artifacts = [{"ArtifactType": "DataSet", "ArtifactName": f"{name}-data{i}",

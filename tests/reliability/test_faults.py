@@ -19,7 +19,7 @@ def build(url: str) -> dict:
     ``wide``: an artifact feeding 12 actions that produce 10 models each (133 vertices, depth 2).
     """
     service = local_service(connect(url))
-    prefix = f"arn:aws:sagemaker:{service.region}:{service.account}:"
+    prefix = service.arn_prefix
     n = 100
     actions = [{"ActionName": f"step{i}", "ActionType": "Train", "Source": {"SourceUri": f"job://{i}"}}
                for i in range(n)]  # fmt: skip
