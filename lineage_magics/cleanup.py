@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import hashlib
-import html
 import json
 import os
 import threading
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from .copy import local_service_of
 from .entities import Association, Entity, association_from_summary, kind_of_arn, name_of_arn
 from .errors import LineageError, NotFoundError
-from .render.style import visible
+from .render.style import escape_html, visible
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import LineageClient
@@ -97,9 +96,6 @@ class CleanupPlan:
         return "\n".join(visible(line) for line in lines)
 
     def _repr_html_(self) -> str:
-        def esc(text: str) -> str:
-            return html.escape(visible(text))
-
         rows = [
             ("remove", "trial membership", f"{tc} in {trial}", "") for tc, trial in self.memberships[:200]
         ]
@@ -109,11 +105,11 @@ class CleanupPlan:
         ]
         rows += [("delete", e.kind, e.label, e.type or "") for e in self.entities[:200]]
         rows += [("keep", e.kind, e.label, why) for e, why in self.kept[:200]]
-        body = "".join("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+        body = "".join("<tr>" + "".join(f"<td>{escape_html(str(c))}</td>" for c in r) + "</tr>" for r in rows)
         shown = len(rows)
         total = len(self.associations) + len(self.entities) + len(self.kept) + len(self.memberships)
         return (
-            f"<div class='lineage-cleanup-plan'><p>{esc(self._summary())}</p>"
+            f"<div class='lineage-cleanup-plan'><p>{escape_html(self._summary())}</p>"
             f"<table><caption>showing {shown} of {total}</caption>"
             "<thead><tr><th>action</th><th>kind</th><th>what</th><th>type / reason</th></tr></thead>"
             f"<tbody>{body}</tbody></table></div>"
@@ -145,12 +141,9 @@ class CleanupReport:
         )
 
     def _repr_html_(self) -> str:
-        def esc(text: str) -> str:
-            return html.escape(visible(text))
-
-        errors = "".join(f"<li>{esc(e)}</li>" for e in self.errors[:50])
+        errors = "".join(f"<li>{escape_html(e)}</li>" for e in self.errors[:50])
         more = f"<li>... {len(self.errors) - 50} more</li>" if len(self.errors) > 50 else ""
-        return f"<div class='lineage-cleanup-report'><p>{esc(repr(self))}</p><ul>{errors}{more}</ul></div>"
+        return f"<div class='lineage-cleanup-report'><p>{escape_html(repr(self))}</p><ul>{errors}{more}</ul></div>"
 
 
 # -- planning ----------------------------------------------------------------------------
@@ -406,36 +399,30 @@ def run_plan(
             return f"trial component {item[0]} in trial {item[1]}"
         return f"{item.kind} {item.label}"
 
+    def settle(item: Any, results_of: Callable[[], Any], steps: Callable[[Any], int]) -> None:
+        """Record what deleting ``item`` did (or the error it met), then advance the progress."""
+        try:
+            results = results_of()
+        except LineageError as e:
+            report.errors.append(f"{describe(item)}: {e}")
+            report.exceptions.append(e)
+        else:
+            for res in results if isinstance(results, list) else [results]:
+                record(*res)
+        progress.step(steps(item))
+
     def run_phase(func: Callable, items: list, steps: Callable[[Any], int]) -> None:
         if not items:
             return
         if serial:
             for item in items:
-                try:
-                    results = func(item)
-                except LineageError as e:
-                    report.errors.append(f"{describe(item)}: {e}")
-                    report.exceptions.append(e)
-                else:
-                    for res in results if isinstance(results, list) else [results]:
-                        record(*res)
-                progress.step(steps(item))
+                settle(item, lambda item=item: func(item), steps)
             return
         pool = ThreadPoolExecutor(max_workers=min(client.max_workers, len(items)))
         try:
             pending = {pool.submit(func, it): it for it in items}
             for fut in as_completed(pending):  # one waiter a future (wait() in a loop was quadratic)
-                item = pending.pop(fut)
-                try:
-                    results = fut.result()
-                except LineageError as e:
-                    report.errors.append(f"{describe(item)}: {e}")
-                    report.exceptions.append(e)
-                    progress.step(steps(item))
-                    continue
-                for res in results if isinstance(results, list) else [results]:
-                    record(*res)
-                progress.step(steps(item))
+                settle(pending.pop(fut), fut.result, steps)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
