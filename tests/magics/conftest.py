@@ -68,8 +68,8 @@ def client_of(shell: InteractiveShell):
     return shell.magics_manager.registry["LineageMagics"].client
 
 
-MNIST_CELL = """%%lineage context mnist-workflow --type MLWorkflow --source-uri 1700000000 -o applied
-# one declaration a line; shell-style quoting; key=value pairs are properties
+# The body of DESIGN.md's MNIST cell (the DSL alone), and the whole cell.
+MNIST_BODY = """# one declaration a line; shell-style quoting; key=value pairs are properties
 property example=true
 artifact mnist-test-images  TestData   https://example.com/t10k-images-idx3-ubyte.gz
 artifact mnist-test-labels  TestLabels https://example.com/t10k-labels-idx1-ubyte.gz
@@ -79,6 +79,9 @@ mnist-test-images -> model-build-step
 mnist-test-labels -> model-build-step
 model-build-step -> mnist-model Produced
 """
+MNIST_CELL = (
+    "%%lineage context mnist-workflow --type MLWorkflow --source-uri 1700000000 -o applied\n" + MNIST_BODY
+)
 
 
 # Every association MNIST_CELL makes: (source label, destination label, type).

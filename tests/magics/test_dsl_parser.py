@@ -9,20 +9,11 @@ from lineage_magics.magics import dsl
 from lineage_magics.magics.dsl import LineageSyntaxError, parse_cell
 from lineage_magics.spec import EdgeDecl, EntityDecl
 
-DESIGN_CELL = """# one declaration a line; shell-style quoting; key=value pairs are properties
-property example=true
-artifact mnist-test-images  TestData   https://example.com/t10k-images-idx3-ubyte.gz
-artifact mnist-test-labels  TestLabels https://example.com/t10k-labels-idx1-ubyte.gz
-action   model-build-step   ModelBuild status=Completed Example=Metadata
-artifact mnist-model        Model      s3://bucket/model.tar.gz
-mnist-test-images -> model-build-step
-mnist-test-labels -> model-build-step
-model-build-step -> mnist-model Produced
-"""
+from .conftest import MNIST_BODY
 
 
 def test_design_example_parses_into_the_spec():
-    spec = parse_cell(DESIGN_CELL, "mnist-workflow", context_type="MLWorkflow", source_uri="1700000000")
+    spec = parse_cell(MNIST_BODY, "mnist-workflow", context_type="MLWorkflow", source_uri="1700000000")
     assert spec.context == "mnist-workflow"
     assert spec.context_type == "MLWorkflow"
     assert spec.source_uri == "1700000000"
