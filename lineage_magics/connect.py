@@ -1,10 +1,14 @@
-"""``connect(url)``: a real boto3 SageMaker client for any backend (DESIGN.md §2).
+"""URLs and ``connect(url)``: a real boto3 SageMaker client for any backend (docs/architecture.md).
+
+The URL grammar lives here, once:
 
 - ``memory://`` (a fresh in-memory store; ``memory://NAME`` one shared by name in this process)
 - ``sqlite:///path.db`` (relative), ``sqlite:////abs/path.db``, ``sqlite:///~/x.db``
 - ``sagemaker://[REGION][?profile=P]``: real SageMaker, adaptive retries
 - ``http://HOST:PORT[?region=R&profile=P]``: any SageMaker-compatible endpoint, such as ``lineage serve``
   (standard retries, 3 s connect timeout)
+
+No URL means ``$LINEAGE_MAGICS_URL``, else :data:`DEFAULT_URL`.
 
 Local URLs are answered in-process: a ``before-call`` hook hands the serialised request to the
 embedded service and returns botocore's own parse of its answer, so parameter validation,
@@ -22,32 +26,98 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import threading
 import uuid
 import weakref
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 if TYPE_CHECKING:  # pragma: no cover
     from .service import Service
 
 DEFAULT_URL = "sqlite:///~/.lineage_magics/lineage.db"
+ENV_VAR = "LINEAGE_MAGICS_URL"
+FORMS = "memory://, sqlite:///PATH.db, sagemaker://[REGION][?profile=NAME], http://HOST:PORT"
+SCHEMES = {
+    "memory": "embedded service, in memory",
+    "sqlite": "embedded service, SQLite file",
+    "sagemaker": "Amazon SageMaker",
+    "http": "SageMaker-compatible HTTP endpoint",
+    "https": "SageMaker-compatible HTTP endpoint",
+}
 LOCAL_KEYS = ("latency", "throttle", "error_rate", "seed", "limit_artifacts", "limit_contexts", "limit_actions",
               "limit_associations", "refuse_delete", "region", "account")  # fmt: skip
+REMOTE_KEYS = {"sagemaker": ("profile",), "http": ("region", "profile"), "https": ("region", "profile")}
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 
 _services: dict[str, Service] = {}
 _services_lock = threading.Lock()
 _clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _split(url: str) -> tuple[str, str, dict[str, str]]:
+def effective_url(configured: str | None = None) -> str:
+    """``configured``, else ``$LINEAGE_MAGICS_URL``, else the default embedded store."""
+    return configured or os.environ.get(ENV_VAR) or DEFAULT_URL
+
+
+def parse_url(url: str) -> tuple[str, str, dict[str, str]]:
+    """``(scheme, rest, query)`` of a lineage URL; ValueError saying what is wrong with it."""
+    url = url.strip()
     scheme, sep, rest = url.partition("://")
+    scheme = scheme.lower()
     if not sep:
-        raise ValueError(
-            f"not a lineage URL: {url!r} (expected memory://, sqlite:///PATH, sagemaker:// or http://)"
-        )
-    rest, _, query = rest.partition("?")
-    return scheme.lower(), rest, dict(parse_qsl(query, keep_blank_values=True))
+        raise ValueError(f"{url!r} is not a lineage URL; use one of {FORMS}")
+    if scheme not in SCHEMES:
+        raise ValueError(f"{url!r} is not a lineage URL (unsupported scheme {scheme!r}); use one of {FORMS}")
+    rest, _, raw_query = rest.partition("?")
+    query = dict(parse_qsl(raw_query, keep_blank_values=True))
+    allowed = LOCAL_KEYS if scheme in ("memory", "sqlite") else REMOTE_KEYS[scheme]
+    unknown = sorted(set(query) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown URL key(s) {', '.join(unknown)}: {scheme}:// takes {', '.join(allowed)}")
+    if scheme == "sqlite" and not rest.lstrip("/"):
+        raise ValueError(f"{url!r} names no database file; use sqlite:///PATH.db")
+    if scheme == "sagemaker" and rest.strip("/") and not _REGION.fullmatch(rest.strip("/")):
+        raise ValueError(f"{rest.strip('/')!r} in {url!r} is not an AWS region (like us-east-1)")
+    if scheme in ("http", "https"):
+        parts = urlsplit(url)
+        if not parts.hostname:
+            raise ValueError(f"{url!r} names no host; use http://HOST:PORT")
+        try:
+            parts.port  # noqa: B018 - raises on a bad port
+        except ValueError:
+            raise ValueError(f"{url!r} has a bad port") from None
+    return scheme, rest, query
+
+
+def check_url(url: str) -> str:
+    """``url`` stripped when it is a lineage URL; ValueError saying what is wrong otherwise."""
+    parse_url(url)
+    return url.strip()
+
+
+def redact(url: str) -> str:
+    """The URL without credentials: no user:password, and of the query only ``region`` and ``profile``."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "sagemaker"):
+        return url
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    kept = [(k, v) for k, v in parse_qsl(parts.query) if k in ("region", "profile")]
+    query = "&".join(f"{k}={v}" for k, v in kept)
+    path = parts.path if parts.scheme != "sagemaker" else ""
+    return f"{parts.scheme}://{netloc}{path}" + (f"?{query}" if query else "")
+
+
+def profile_of(url: str) -> str | None:
+    """The ``?profile=`` of a URL, or None."""
+    return dict(parse_qsl(urlsplit(url).query)).get("profile")
+
+
+def backend_kind(url: str) -> str:
+    """A short description of the backend a URL names."""
+    return SCHEMES.get(url.partition("://")[0].lower(), "unknown")
 
 
 def _store_path(scheme: str, rest: str) -> str:
@@ -60,9 +130,6 @@ def _store_path(scheme: str, rest: str) -> str:
 
 
 def _settings(query: dict[str, str]) -> tuple[dict, dict]:
-    unknown = set(query) - set(LOCAL_KEYS)
-    if unknown:
-        raise ValueError(f"unknown URL key(s) {sorted(unknown)}; local URLs accept {', '.join(LOCAL_KEYS)}")
     options: dict[str, Any] = {}
     identity = {k: query[k] for k in ("region", "account") if k in query}
     if "latency" in query:
@@ -102,6 +169,16 @@ def _service_for(scheme: str, rest: str, query: dict[str, str]) -> Service:
     return service
 
 
+class _Body:
+    """The raw body of an in-process answer, as AWSResponse reads it (``stream()``)."""
+
+    def __init__(self, body: bytes):
+        self.body = body
+
+    def stream(self, **_):
+        yield self.body
+
+
 class _LocalHook:
     """``before-call`` handler: answer the request from the embedded service, parsed by botocore."""
 
@@ -136,16 +213,14 @@ class _LocalHook:
             shape = model.service_model.shape_for_error_code(code) if code else None
             if shape is not None:
                 parsed.update(self.parser.parse(response, shape))
-        http = AWSResponse(params.get("url", "local://lineage"), status, headers, None)
-        http._content = body
-        return http, parsed
+        return AWSResponse(params.get("url", "local://lineage"), status, headers, _Body(body)), parsed
 
 
 def _local_client(service: Service):
     import botocore
     from botocore.config import Config
 
-    from .service.spec import botocore_session
+    from .sagemaker import botocore_session
 
     with _services_lock:  # botocore sessions are not thread-safe while creating clients
         client = botocore_session().create_client(
@@ -159,41 +234,42 @@ def _local_client(service: Service):
     return client
 
 
-def connect(url: str | None = None):
-    """A boto3 SageMaker client for ``url`` (None: ``$LINEAGE_MAGICS_URL``, else the default store)."""
-    url = url or os.environ.get("LINEAGE_MAGICS_URL") or DEFAULT_URL
-    scheme, rest, query = _split(url)
+def connect(url: str | None = None, *, retries: bool = True):
+    """A boto3 SageMaker client for ``url`` (None: ``$LINEAGE_MAGICS_URL``, else the default store).
+
+    ``retries=False`` turns botocore's retries off (one attempt a call), for callers that retry
+    themselves (:class:`lineage_magics.api.Api`); in-process stores never pass through them."""
+    scheme, rest, query = parse_url(effective_url(url))
     if scheme in ("memory", "sqlite"):
         return _local_client(_service_for(scheme, rest, query))
     import boto3
     from botocore.config import Config
 
+    def config(mode: str, attempts: int, **kw: Any) -> Config:
+        return Config(retries={"mode": mode, "total_max_attempts": attempts if retries else 1}, **kw)
+
     if scheme == "sagemaker":
         session = boto3.Session(profile_name=query.get("profile"), region_name=rest.strip("/") or None)
-        return session.client("sagemaker", config=Config(retries={"mode": "adaptive", "max_attempts": 10}))
-    if scheme in ("http", "https"):
-        region = (
-            query.get("region")
-            or os.environ.get("AWS_REGION")
-            or os.environ.get("AWS_DEFAULT_REGION")
-            or "us-east-1"
-        )
-        endpoint = f"{scheme}://{rest}"
-        # A local endpoint: standard retries (adaptive mode's client-side rate limiter falls to ~1 call/s
-        # against an injected throttle rate) and a short connect timeout, so a wrong URL fails in seconds.
-        config = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=3)
-        if query.get("profile") or os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
-            session = boto3.Session(profile_name=query.get("profile"), region_name=region)
-            return session.client("sagemaker", endpoint_url=endpoint, config=config)
-        return boto3.Session(region_name=region).client(
-            "sagemaker",
-            endpoint_url=endpoint,
-            config=config,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
-    raise ValueError(
-        f"unsupported lineage URL scheme {scheme!r}: use memory://, sqlite:///, sagemaker:// or http://"
+        return session.client("sagemaker", config=config("adaptive", 10))
+    region = (
+        query.get("region")
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or "us-east-1"
+    )
+    endpoint = f"{scheme}://{rest}"
+    # A local endpoint: standard retries (adaptive mode's client-side rate limiter falls to ~1 call/s
+    # against an injected throttle rate) and a short connect timeout, so a wrong URL fails in seconds.
+    cfg = config("standard", 5, connect_timeout=3)
+    if query.get("profile") or os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
+        session = boto3.Session(profile_name=query.get("profile"), region_name=region)
+        return session.client("sagemaker", endpoint_url=endpoint, config=cfg)
+    return boto3.Session(region_name=region).client(
+        "sagemaker",
+        endpoint_url=endpoint,
+        config=cfg,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
     )
 
 

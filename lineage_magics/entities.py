@@ -2,70 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-KINDS = ("context", "action", "artifact", "experiment", "trial", "trial-component")
-
-# ARN resource prefix -> kind
-_ARN_KINDS = {
-    "context": "context",
-    "action": "action",
-    "artifact": "artifact",
-    "experiment": "experiment",
-    "experiment-trial": "trial",
-    "experiment-trial-component": "trial-component",
-}
-
-# kind -> QueryLineage LineageType (None: not a lineage vertex)
-LINEAGE_TYPE = {
-    "context": "Context",
-    "action": "Action",
-    "artifact": "Artifact",
-    "trial-component": "TrialComponent",
-    "experiment": None,
-    "trial": None,
-}
-KIND_OF_LINEAGE_TYPE = {v: k for k, v in LINEAGE_TYPE.items() if v}
-
-_PLURALS = {
-    "contexts": "context",
-    "actions": "action",
-    "artifacts": "artifact",
-    "experiments": "experiment",
-    "trials": "trial",
-    "trial-components": "trial-component",
-    "trialcomponents": "trial-component",
-    "trial_components": "trial-component",
-    "trialcomponent": "trial-component",
-    "trial_component": "trial-component",
-    "associations": "association",
-}
-
-
-def is_arn(ref: str) -> bool:
-    return isinstance(ref, str) and ref.startswith("arn:")
-
-
-def kind_of_arn(arn: str) -> str | None:
-    """The entity kind of a SageMaker ARN (``...:experiment-trial/x`` -> ``trial``), or None."""
-    resource = arn.split(":", 5)[-1]
-    return _ARN_KINDS.get(resource.split("/", 1)[0])
-
-
-def name_of_arn(arn: str) -> str:
-    return arn.split(":", 5)[-1].split("/", 1)[-1]
-
-
-def normalize_kind(kind: str) -> str:
-    """``"contexts"``, ``"Context"``, ``"trial_components"`` ... -> the singular kind."""
-    k = kind.strip().lower().replace(" ", "-")
-    k = _PLURALS.get(k, k)
-    if k in KINDS or k == "association":
-        return k
-    raise ValueError(f"unknown kind {kind!r}: expected one of {', '.join(KINDS)} or association")
+from .sagemaker import LINEAGE_TYPE, name_of_arn
+from .text import html_table, visible
 
 
 def _fmt_time(t: Any) -> str:
@@ -74,21 +16,9 @@ def _fmt_time(t: Any) -> str:
     return "" if t is None else str(t)
 
 
-def _esc(value: Any) -> str:
-    """HTML text of a value: escaped, control characters shown as ``\\x..`` escapes."""
-    return html.escape(_shown(value), quote=True)
-
-
-def _shown(value: Any) -> str:
-    """Plain text of a value with control characters (newlines, ESC, NUL...) shown as escapes."""
-    from .render.style import visible
-
-    return visible(value)
-
-
 def _arrow(association_type: str | None) -> str:
     """``-[Produced]->``, or ``-->`` for an association stored without a type."""
-    return f"-[{_shown(association_type)}]->" if association_type else "-->"
+    return f"-[{visible(association_type)}]->" if association_type else "-->"
 
 
 @dataclass
@@ -151,11 +81,7 @@ class Entity:
         return [(k, v) for k, v in rows if v not in (None, "")]
 
     def _repr_html_(self) -> str:
-        body = "".join(
-            f"<tr><th style='text-align:left'>{_esc(k)}</th><td style='text-align:left'>{_esc(v)}</td></tr>"
-            for k, v in self._rows()
-        )
-        return f"<table class='lineage-entity'>{body}</table>"
+        return html_table([], self._rows(), css_class="lineage-entity", header_column=True)
 
     def to_dict(self) -> dict:
         return {
@@ -216,20 +142,12 @@ class Association:
 _ALL = object()  # "total = everything in the list"
 
 
-def _html_table(columns: list[str], rows: list[list[Any]], shown: int, total: int | None, what: str) -> str:
-    head = "".join(f"<th style='text-align:left'>{_esc(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td style='text-align:left'>{_esc(v)}</td>" for v in row) + "</tr>"
-        for row in rows[:shown]
-    )
+def _list_html(columns: list[str], rows: list[list[Any]], shown: int, total: int | None, what: str) -> str:
     if total is None:
         caption = f"showing {shown} of more than {len(rows)} {what}"
     else:
         caption = f"showing {shown} of {total} {what}"
-    return (
-        f"<table class='lineage-list'><caption style='text-align:left'>{_esc(caption)}</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
+    return html_table(columns, rows[:shown], caption=caption, css_class="lineage-list")
 
 
 class EntityList(list):
@@ -254,13 +172,13 @@ class EntityList(list):
     def __repr__(self) -> str:
         if not self:
             return f"<EntityList: no {self.kind or 'entities'}>"
-        lines = [f"{e.kind:<15} {_shown(e.label):<40} {_shown(e.type):<20} {e.arn}" for e in self[:50]]
+        lines = [f"{e.kind:<15} {visible(e.label):<40} {visible(e.type):<20} {e.arn}" for e in self[:50]]
         more = "" if len(self) <= 50 else f"\n... {len(self) - 50} more"
         return "\n".join(lines) + more
 
     def _repr_html_(self) -> str:
         rows = [[e.kind, e.name, e.type, e.source_uri, e.status, _fmt_time(e.created), e.arn] for e in self]
-        return _html_table(
+        return _list_html(
             self.columns, rows, min(len(self), self.max_html_rows), self.total, self.kind or "entities"
         )
 
@@ -284,7 +202,7 @@ class AssociationList(list):
         if not self:
             return "<AssociationList: no associations>"
         lines = [
-            f"{_shown(a.source_label)} {_arrow(a.type)} {_shown(a.destination_label)}" for a in self[:50]
+            f"{visible(a.source_label)} {_arrow(a.type)} {visible(a.destination_label)}" for a in self[:50]
         ]
         more = "" if len(self) <= 50 else f"\n... {len(self) - 50} more"
         return "\n".join(lines) + more
@@ -301,7 +219,7 @@ class AssociationList(list):
             ]
             for a in self
         ]
-        return _html_table(self.columns, rows, min(len(self), self.max_html_rows), self.total, "associations")
+        return _list_html(self.columns, rows, min(len(self), self.max_html_rows), self.total, "associations")
 
 
 # -- building from responses -------------------------------------------------------

@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-LINEAGE_TYPES = ("Context", "Action", "Artifact", "TrialComponent")
+from .sagemaker import LINEAGE_TYPES, lineage_type_of, name_of_arn
 
+__all__ = ["Edge", "LineageGraph", "Vertex", "LINEAGE_TYPES", "breadth_first", "lineage_type_of"]
 
-def lineage_type_of(arn: str) -> str | None:
-    """The LineageType of an entity ARN (``...:artifact/...`` -> ``Artifact``), or None."""
-    resource = arn.split(":", 5)[-1]
-    kind = resource.split("/", 1)[0]
-    return {
-        "context": "Context",
-        "action": "Action",
-        "artifact": "Artifact",
-        "experiment-trial-component": "TrialComponent",
-        "experiment": "Experiment",
-    }.get(kind)
+N = TypeVar("N", bound=Hashable)
 
 
-def name_from_arn(arn: str) -> str:
-    """The resource name in an ARN (for artifacts, the hash)."""
-    return arn.split(":", 5)[-1].split("/", 1)[-1]
+def breadth_first(
+    starts: Iterable[tuple[N, Any]], neighbours: Callable[[N, Any], Iterable[tuple[N, Any]]]
+) -> dict[N, tuple[int, Any]]:
+    """Every node reached breadth-first, in the order reached: ``{node: (hops, via)}``.
+
+    ``starts`` yields ``(node, via)`` (hops 0); ``neighbours(node, via)`` yields ``(next, via)``. ``via``
+    is whatever the caller keeps of how a node was first reached: its parent, an edge, an owner."""
+    reached: dict[N, tuple[int, Any]] = {}
+    queue: deque[N] = deque()
+    for node, via in starts:
+        if node not in reached:
+            reached[node] = (0, via)
+            queue.append(node)
+    while queue:
+        node = queue.popleft()
+        hops, via = reached[node]
+        for nxt, nxt_via in neighbours(node, via):
+            if nxt not in reached:
+                reached[nxt] = (hops + 1, nxt_via)
+                queue.append(nxt)
+    return reached
 
 
 @dataclass
@@ -46,7 +57,7 @@ class Vertex:
         if self.source_uri:
             tail = self.source_uri.rstrip("/").rsplit("/", 1)[-1]
             return tail or self.source_uri
-        return name_from_arn(self.arn)
+        return name_of_arn(self.arn)
 
 
 @dataclass(frozen=True)
@@ -141,7 +152,7 @@ class LineageGraph:
 
     # -- renderings (implemented in lineage_magics.render) -----------------
     def to_dot(self, **options: Any):
-        """A ``graphviz.Digraph`` of this graph (DESIGN.md section 5)."""
+        """A ``graphviz.Digraph`` of this graph (docs/architecture.md, "Rendering")."""
         from .render.graphviz import to_dot
 
         return to_dot(self, **options)

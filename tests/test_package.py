@@ -1,4 +1,4 @@
-"""The package's public surface: names DESIGN.md fixes, and an import with no side effects."""
+"""The package's public surface: names the design fixes (docs/architecture.md), and an import with no side effects."""
 
 import subprocess
 import sys

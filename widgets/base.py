@@ -11,7 +11,7 @@ from typing import Any
 import ipywidgets as w
 
 from lineage_magics.errors import LineageError
-from lineage_magics.render.style import escape_html as escape
+from lineage_magics.text import escape_html as escape
 
 log = logging.getLogger("widgets")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from lineage_magics.graph import name_from_arn
-from lineage_magics.render.style import visible
+from lineage_magics.sagemaker import name_of_arn
+from lineage_magics.text import visible
 
 from .base import FormError, LineageForm, escape
 
@@ -25,8 +25,8 @@ def _entity_text(entity: Any) -> str:
 
 
 def _assoc_text(a: Any) -> str:
-    src = a.source_name or name_from_arn(a.source_arn)
-    dst = a.destination_name or name_from_arn(a.destination_arn)
+    src = a.source_name or name_of_arn(a.source_arn)
+    dst = a.destination_name or name_of_arn(a.destination_arn)
     return f"{src} → {dst} ({a.type or 'no type'})"
 
 

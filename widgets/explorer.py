@@ -9,8 +9,8 @@ from typing import Any
 
 import ipywidgets as w
 
-from lineage_magics.graph import LINEAGE_TYPES
-from lineage_magics.render.style import visible
+from lineage_magics.sagemaker import LINEAGE_TYPES
+from lineage_magics.text import visible
 
 from .base import FormError, LineageForm, escape, labelled
 from .picker import EntityPicker, load_entities

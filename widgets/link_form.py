@@ -6,7 +6,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from lineage_magics.spec import default_association_type
+from lineage_magics.sagemaker import default_association_type
 
 from . import rules
 from .base import FormError, LineageForm, escape

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from lineage_magics.render.style import visible
+from lineage_magics.text import visible
 
 from .base import FormError
 

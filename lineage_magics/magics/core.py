@@ -10,12 +10,11 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, output_can
 from traitlets import Bool, Int, TraitError, Unicode, observe, validate
 from traitlets.config import Configurable
 
-from ..errors import LineageError
-from .aws_errors import map_error
-from .dsl import did_you_mean
+from ..connect import check_url, effective_url, redact
+from ..errors import LineageError, map_error
+from ..text import did_you_mean
 from .parsing import split_args
 from .registry import CELL_VERBS, VERB_NAMES, full_help, get_verb, overview
-from .urls import check_url, effective_url, redact
 
 _UNSET = object()
 
@@ -82,10 +81,8 @@ class LineageMagics(Magics, Configurable):
 
     @observe("progress")
     def _progress_changed(self, change) -> None:
-        if self._client is not None:
-            from ..client import LineageClient
-
-            self._client = LineageClient(self._client.sagemaker, progress=change["new"])
+        if self._client is not None:  # the same client: its URL, workers and pending clean-ups stay
+            self._client.progress = change["new"]
 
     # -- the client ----------------------------------------------------------
     @property

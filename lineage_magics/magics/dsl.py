@@ -9,37 +9,21 @@ One declaration a line (shell-style quoting; ``#`` starts a comment at the start
     A -> B [-> C ...] [TYPE]              # TYPE: ContributedTo, AssociatedWith, DerivedFrom, Produced, SameAs
 
 The whole cell is checked before anything is written; an error is one line naming the cell line
-(numbered as the notebook shows it: the ``%%lineage`` line is line 1). Pure Python: no IPython, no boto3.
+(numbered as the notebook shows it: the ``%%lineage`` line is line 1). No IPython; enums and limits come from botocore's model (:mod:`lineage_magics.sagemaker`).
 """
 
 from __future__ import annotations
 
-import difflib
-import re
 import shlex
 
+from .. import sagemaker as sm
 from ..errors import LineageError
-from ..spec import EdgeDecl, EntityDecl, WorkflowSpec
-
-# Enumerations and limits of botocore's SageMaker service model (tests/magics compare them with it).
-ASSOCIATION_TYPES = ("ContributedTo", "AssociatedWith", "DerivedFrom", "Produced", "SameAs")
-ACTION_STATUSES = ("Unknown", "InProgress", "Completed", "Failed", "Stopping", "Stopped")
-ENTITY_NAME_PATTERN = r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}"  # ExperimentEntityName: actions, artifacts
-CONTEXT_NAME_PATTERN = r"[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,119}"  # ContextName
-NAME_MAX = 120
-TYPE_MAX = 256
-URI_MAX = 2048
-DESCRIPTION_MAX = 3072
-PROPERTY_KEY_MAX = 2500
-PROPERTY_VALUE_MAX = {"artifact": 4096}  # others: 2500
-PROPERTY_VALUE_DEFAULT_MAX = 2500
-PROPERTIES_MAX = 30
+from ..text import did_you_mean
+from ..workflow import EdgeDecl, EntityDecl, WorkflowSpec
 
 KEYWORDS = ("artifact", "action", "context", "property")
 ARROW = "->"
 _LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_ENTITY_RE = re.compile(ENTITY_NAME_PATTERN)
-_CONTEXT_RE = re.compile(CONTEXT_NAME_PATTERN)
 
 
 class LineageSyntaxError(LineageError):
@@ -51,18 +35,9 @@ class LineageSyntaxError(LineageError):
         self.detail = message
 
 
-def did_you_mean(word: str, choices, n: int = 1) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
-    if not close:
-        close = difflib.get_close_matches(word.lower(), [c.lower() for c in choices], n=n, cutoff=0.6)
-        close = [c for c in choices if c.lower() in close]
-    return f" (did you mean {' or '.join(repr(c) for c in close[:n])}?)" if close else ""
-
-
 def normalise_association_type(value: str) -> str | None:
     """The SageMaker spelling of an association type given in any case, or None."""
-    for t in ASSOCIATION_TYPES:
+    for t in sm.association_types():
         if t.lower() == value.lower():
             return t
     return None
@@ -70,7 +45,7 @@ def normalise_association_type(value: str) -> str | None:
 
 def normalise_action_status(value: str) -> str | None:
     """The SageMaker spelling of an action status given in any case, or None."""
-    for s in ACTION_STATUSES:
+    for s in sm.action_statuses():
         if s.lower() == value.lower():
             return s
     return None
@@ -80,14 +55,10 @@ def name_problem(name: str, kind: str) -> str | None:
     """Why ``name`` breaks SageMaker's naming rule for ``kind`` (context, action, artifact), or None."""
     if not name:
         return f"{kind} name is empty"
-    if len(name) > NAME_MAX:
-        return f"{kind} name {_short(name)} is longer than {NAME_MAX} characters"
-    pattern, allowed = (
-        (_CONTEXT_RE, "letters, digits, '-' and '_'")
-        if kind == "context"
-        else (_ENTITY_RE, "letters, digits and '-'")
-    )
-    if not pattern.fullmatch(name):
+    if len(name) > sm.limits().name:
+        return f"{kind} name {_short(name)} is longer than {sm.limits().name} characters"
+    allowed = "letters, digits, '-' and '_'" if kind == "context" else "letters, digits and '-'"
+    if not sm.kind("action" if kind == "artifact" else kind).name_fits(name):
         return (
             f"{kind} name {_short(name)} breaks SageMaker's rule: {allowed}, "
             "starting and ending with a letter or digit"
@@ -140,14 +111,16 @@ def parse_properties(tokens: list[str], number: int, what: str, value_max: int) 
             raise LineageSyntaxError(number, f"bad property {_short(token)}: the key before '=' is empty")
         if key in props:
             raise LineageSyntaxError(number, f"property {_short(key)} given twice")
-        if len(key) > PROPERTY_KEY_MAX:
-            raise LineageSyntaxError(number, f"property key {_short(key)} is longer than {PROPERTY_KEY_MAX}")
+        if len(key) > sm.limits().property_key:
+            raise LineageSyntaxError(
+                number, f"property key {_short(key)} is longer than {sm.limits().property_key}"
+            )
         if len(value) > value_max:
             raise LineageSyntaxError(number, f"value of property {_short(key)} is longer than {value_max}")
         props[key] = value
-    if len(props) > PROPERTIES_MAX:
+    if len(props) > sm.limits().properties:
         raise LineageSyntaxError(
-            number, f"{len(props)} properties: SageMaker allows at most {PROPERTIES_MAX}"
+            number, f"{len(props)} properties: SageMaker allows at most {sm.limits().properties}"
         )
     return props
 
@@ -159,16 +132,16 @@ def _short(text: str, limit: int = 40) -> str:
 def _check_type(value: str, number: int, kind: str) -> str:
     if not value:
         raise LineageSyntaxError(number, f"{kind} type is empty")
-    if len(value) > TYPE_MAX:
-        raise LineageSyntaxError(number, f"{kind} type is longer than {TYPE_MAX} characters")
+    if len(value) > sm.limits().type:
+        raise LineageSyntaxError(number, f"{kind} type is longer than {sm.limits().type} characters")
     return value
 
 
 def _check_uri(value: str, number: int, kind: str) -> str:
     if not value:
         raise LineageSyntaxError(number, f"{kind} URI is empty")
-    if len(value) > URI_MAX:
-        raise LineageSyntaxError(number, f"{kind} URI is longer than {URI_MAX} characters")
+    if len(value) > sm.limits().uri:
+        raise LineageSyntaxError(number, f"{kind} URI is longer than {sm.limits().uri} characters")
     return value
 
 
@@ -191,7 +164,7 @@ def parse_declaration(kind: str, tokens: list[str], number: int) -> EntityDecl:
     if problem:
         raise LineageSyntaxError(number, problem)
     _check_type(type_, number, kind)
-    value_max = PROPERTY_VALUE_MAX.get(kind, PROPERTY_VALUE_DEFAULT_MAX)
+    value_max = sm.limits().property_value[kind]
     if kind == "artifact":
         uri = _check_uri(tokens[2], number, kind)
         return EntityDecl(
@@ -208,8 +181,8 @@ def parse_declaration(kind: str, tokens: list[str], number: int) -> EntityDecl:
         if status is None:
             raise LineageSyntaxError(
                 number,
-                f"unknown action status {_short(given)}{did_you_mean(given, ACTION_STATUSES)}; "
-                f"use one of {', '.join(ACTION_STATUSES)}",
+                f"unknown action status {_short(given)}{did_you_mean(given, sm.action_statuses())}; "
+                f"use one of {', '.join(sm.action_statuses())}",
             )
     return EntityDecl(kind, name, type_, uri, status, props, number)
 
@@ -224,8 +197,8 @@ def _parse_edges(tokens: list[str], number: int) -> list[EdgeDecl]:
         if type_ is None:
             raise LineageSyntaxError(
                 number,
-                f"unknown association type {_short(given)}{did_you_mean(given, ASSOCIATION_TYPES)}; "
-                f"use one of {', '.join(ASSOCIATION_TYPES)} (or a missing '->'?)",
+                f"unknown association type {_short(given)}{did_you_mean(given, sm.association_types())}; "
+                f"use one of {', '.join(sm.association_types())} (or a missing '->'?)",
             )
     if body[0] == ARROW:
         raise LineageSyntaxError(number, "'->' needs an entity before it")
@@ -285,8 +258,10 @@ def parse_cell(
         _check_type(context_type, magic_line, "context")
     if source_uri is not None:
         _check_uri(source_uri, magic_line, "context")
-    if description is not None and len(description) > DESCRIPTION_MAX:
-        raise LineageSyntaxError(magic_line, f"description is longer than {DESCRIPTION_MAX} characters")
+    if description is not None and len(description) > sm.limits().description:
+        raise LineageSyntaxError(
+            magic_line, f"description is longer than {sm.limits().description} characters"
+        )
 
     spec = WorkflowSpec(context=context, source_uri=source_uri, description=description)
     if context_type is not None:
@@ -311,7 +286,7 @@ def parse_cell(
                 if not rest:
                     raise LineageSyntaxError(number, f"property needs key=value pairs: {_USAGE['property']}")
                 for key, value in parse_properties(
-                    rest, number, "property", PROPERTY_VALUE_DEFAULT_MAX
+                    rest, number, "property", sm.limits().property_value["context"]
                 ).items():
                     if key in property_lines:
                         raise LineageSyntaxError(
@@ -319,10 +294,10 @@ def parse_cell(
                         )
                     property_lines[key] = number
                     spec.properties[key] = value
-                if len(spec.properties) > PROPERTIES_MAX:
+                if len(spec.properties) > sm.limits().properties:
                     raise LineageSyntaxError(
                         number,
-                        f"{len(spec.properties)} context properties: SageMaker allows {PROPERTIES_MAX}",
+                        f"{len(spec.properties)} context properties: SageMaker allows {sm.limits().properties}",
                     )
                 continue
             decl = parse_declaration(head, rest, number)

@@ -7,9 +7,11 @@ import shlex
 
 from IPython.core.error import UsageError
 
-from .dsl import ASSOCIATION_TYPES, did_you_mean, normalise_association_type, strip_comment
+from .. import sagemaker as sm
+from ..text import did_you_mean
+from .dsl import normalise_association_type, strip_comment
 
-LINEAGE_TYPES = ("Context", "Action", "Artifact", "TrialComponent")
+LINEAGE_TYPES = sm.LINEAGE_TYPES
 
 
 class VerbParser(argparse.ArgumentParser):
@@ -76,8 +78,8 @@ def association_type(text: str) -> str:
     value = normalise_association_type(text)
     if value is None:
         raise argparse.ArgumentTypeError(
-            f"unknown association type {text!r}{did_you_mean(text, ASSOCIATION_TYPES)}; "
-            f"use one of {', '.join(ASSOCIATION_TYPES)}"
+            f"unknown association type {text!r}{did_you_mean(text, sm.association_types())}; "
+            f"use one of {', '.join(sm.association_types())}"
         )
     return value
 

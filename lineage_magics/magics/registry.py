@@ -31,7 +31,6 @@ _MODULES = {
     "track": "track",
 }
 VERB_NAMES = tuple(_MODULES)
-LINE_VERBS = tuple(n for n in VERB_NAMES if n not in ("context", "track"))
 CELL_VERBS = ("context", "track")
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import html
 import re
+
+from ..text import escape_html, html_table, text_table
 
 
 class Message:
@@ -38,20 +39,6 @@ class Text:
         return None
 
 
-def _table_html(headers: list[str], rows: list[list[object]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _table_text(headers: list[str], rows: list[list[object]]) -> str:
-    cells = [headers] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 class StatusReport:
     """``%lineage status``: the backend (no credentials) and manual-entity usage against SageMaker's limits."""
 
@@ -69,11 +56,12 @@ class StatusReport:
     def __repr__(self) -> str:
         width = max(len(k) for k, _ in self.facts)
         facts = "\n".join(f"{k.ljust(width)}  {v}" for k, v in self.facts)
-        return f"{facts}\n\n{_table_text(['kind', 'used', 'limit', 'share'], self._rows())}"
+        return f"{facts}\n\n{text_table(['kind', 'used', 'limit', 'share'], self._rows())}"
 
     def _repr_html_(self) -> str:
-        facts = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in self.facts)
-        return f"<table>{facts}</table>" + _table_html(["kind", "used", "limit", "share"], self._rows())
+        return html_table([], self.facts, header_column=True) + html_table(
+            ["kind", "used", "limit", "share"], self._rows()
+        )
 
 
 class EntityDetail:
@@ -96,7 +84,7 @@ class EntityDetail:
 def _html_of(obj) -> str:
     method = getattr(obj, "_repr_html_", None)
     out = method() if method else None
-    return out if out else f"<pre>{html.escape(repr(obj))}</pre>"
+    return out if out else f"<pre>{escape_html(repr(obj))}</pre>"
 
 
 _XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.S)
@@ -124,5 +112,5 @@ class ContextView:
         elif "text/html" in bundle:
             body = bundle["text/html"]
         if body is not None:
-            out["text/html"] = f"<p>{html.escape(self.summary)}</p>{body}"
+            out["text/html"] = f"<p>{escape_html(self.summary)}</p>{body}"
         return out

@@ -10,6 +10,7 @@ import graphviz
 
 from ..errors import LineageError
 from ..graph import LineageGraph, Vertex
+from ..text import shorten, uri_tail, visible
 from . import style
 from .view import More, View, select
 
@@ -55,9 +56,9 @@ def _tip(lines: list[str]) -> str:
 
 # -- labels ------------------------------------------------------------------------
 def _vertex_label(vertex: Vertex, kind: style.Kind) -> str:
-    name = _h(style.shorten(style.display_name(vertex), LABEL_CHARS, middle=True))
-    rows = [f"<b>{name}</b>", f'<font point-size="9">{_h(style.shorten(style.type_line(vertex), 40))}</font>']
-    tail = style.visible(style.uri_tail(vertex.source_uri))
+    name = _h(shorten(style.display_name(vertex), LABEL_CHARS, middle=True))
+    rows = [f"<b>{name}</b>", f'<font point-size="9">{_h(shorten(style.type_line(vertex), 40))}</font>']
+    tail = visible(uri_tail(vertex.source_uri))
     if vertex.lineage_type == "Artifact" and tail and tail != vertex.label:
         tail = tail if len(tail) <= LABEL_CHARS else "…" + tail[-(LABEL_CHARS - 1) :]
         rows.append(f'<font point-size="8"><i>{_h(tail)}</i></font>')
@@ -70,7 +71,7 @@ def _legend(view: View, title: str | None, legend: bool) -> str | None:
     if title:
         rows.append(
             f'<tr><td align="left"><font point-size="14"><b>'
-            f"{_h(style.shorten(style.visible(title), 120))}</b></font></td></tr>"
+            f"{_h(shorten(visible(title), 120))}</b></font></td></tr>"
         )
     if view.caption:
         more = "; dashed “+K more” boxes stand for the rest" if view.more else ""
@@ -98,7 +99,7 @@ def _legend(view: View, title: str | None, legend: bool) -> str | None:
             dash = {"solid": "━━▶", "dashed": "╍╍▶", "dotted": "┅┅▶"}[es.style]
             cells.append(
                 f'<td><font color="{es.color}" point-size="9">{dash} '
-                f"{_h(style.shorten(style.visible(t), 30))}</font></td>"
+                f"{_h(shorten(visible(t), 30))}</font></td>"
             )
         # A table of its own, so the legend cells keep their size whatever the caption's width.
         rows.append(
@@ -162,12 +163,12 @@ def to_dot(
         ctx = graph.vertex(ctx_arn)
         with dot.subgraph(name=f"cluster_{view.ids[ctx_arn]}") as sub:
             sub.attr(
-                label="<" + _h(style.shorten(style.display_name(ctx), 60)) + ">",
+                label="<" + _h(shorten(style.display_name(ctx), 60)) + ">",
                 style="rounded,dashed",
                 color=style.KINDS["Context"].border,
                 fontcolor=style.INK,
                 bgcolor="#fff8ee",
-                tooltip=_tip([f"context {style.display_name(ctx)}", style.visible(ctx.arn)]),
+                tooltip=_tip([f"context {style.display_name(ctx)}", visible(ctx.arn)]),
             )
             for v in vs:
                 _node(sub, view, v)
@@ -182,9 +183,9 @@ def to_dot(
             attrs["style"] = es.style
         src, dst = graph.vertex(e.source), graph.vertex(e.destination)
         if e.type:
-            attrs["label"] = _plain([style.shorten(style.visible(e.type), 30)])
+            attrs["label"] = _plain([shorten(visible(e.type), 30)])
         attrs["tooltip"] = _tip(
-            [f"{style.display_name(src)} → {style.visible(e.type) or 'linked'} → {style.display_name(dst)}"]
+            [f"{style.display_name(src)} → {visible(e.type) or 'linked'} → {style.display_name(dst)}"]
         )
         dot.edge(view.ids[e.source], view.ids[e.destination], **attrs)
 

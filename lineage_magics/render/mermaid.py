@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..graph import LineageGraph
+from ..text import shorten, visible
 from . import style
 from .view import select
 
@@ -27,7 +28,7 @@ _ARROWS = {"solid": "-->", "dashed": "-.->", "dotted": "-.->"}
 def escape(text: object) -> str:
     """Text for a quoted Mermaid label: quotes, ``<``, ``>``, ``#``, ``;``, ``|``, brackets... as ``#NN;``."""
     out = []
-    for ch in style.visible(text):
+    for ch in visible(text):
         if _SAFE.match(ch) or (ord(ch) > 127 and ch.isprintable()):
             out.append(ch)
         else:
@@ -58,14 +59,14 @@ def to_mermaid(graph: LineageGraph, max_vertices: int | None = None) -> str:
         if kind not in used_kinds:
             used_kinds.append(kind)
         opening, closing = _SHAPES[kind.css]
-        text = f"{style.shorten(style.display_name(v), 40, middle=True)} · {style.shorten(style.type_line(v), 40)}"
+        text = f"{shorten(style.display_name(v), 40, middle=True)} · {shorten(style.type_line(v), 40)}"
         lines.append(f"  {view.ids[v.arn]}{opening}{_label(text)}{closing}:::{kind.css}")
     for e in view.edges:
         arrow = _ARROWS[style.edge_style(e.type).style]
         if e.type and _WORD.fullmatch(e.type):
             arrow += f"|{e.type}|"
         elif e.type:
-            arrow += f"|{_label(style.shorten(style.visible(e.type), 30))}|"
+            arrow += f"|{_label(shorten(visible(e.type), 30))}|"
         lines.append(f"  {view.ids[e.source]} {arrow} {view.ids[e.destination]}")
     for m in view.more:
         lines.append(f'  {m.id}>"+{m.count} more"]:::more')

@@ -6,7 +6,8 @@ import uuid
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from ..graph import LineageGraph, Vertex, name_from_arn
+from ..graph import LineageGraph, Vertex
+from ..sagemaker import name_of_arn
 
 SPEC = "https://openlineage.io/spec/2-0-2/OpenLineage.json"
 RUN_EVENT_SCHEMA = f"{SPEC}#/$defs/RunEvent"
@@ -27,7 +28,7 @@ def dataset_id(vertex: Vertex, namespace: str) -> tuple[str, str]:
             if parts.path.strip("/"):
                 return root, parts.path.lstrip("/")
         return namespace, uri
-    return namespace, vertex.name or name_from_arn(vertex.arn)
+    return namespace, vertex.name or name_of_arn(vertex.arn)
 
 
 def run_id(arn: str) -> str:
@@ -88,7 +89,7 @@ def to_openlineage(
                 "run": {"runId": run_id(v.arn), "facets": {}},
                 "job": {
                     "namespace": namespace,
-                    "name": v.name or name_from_arn(v.arn),
+                    "name": v.name or name_of_arn(v.arn),
                     "facets": {"jobType": job_type},
                 },
                 "inputs": datasets(inputs.get(v.arn, [])),

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections import deque
 
-from ..graph import Edge, LineageGraph, Vertex
+from ..graph import Edge, LineageGraph, Vertex, breadth_first
 
 ACCOUNT = "arn:aws:sagemaker:us-east-1:000000000000"
 EXAMPLES = "https://sagemaker-example-files-prod-us-east-1.s3.amazonaws.com/datasets/image/MNIST"
@@ -29,14 +28,10 @@ def with_depths(vertices: list[Vertex], edges: list[Edge], start: str, **kwargs)
     for e in edges:
         adj[e.source].append(e.destination)
         adj[e.destination].append(e.source)
-    depth = {start: 0}
-    queue = deque([start])
-    while queue:
-        a = queue.popleft()
-        for b in adj[a]:
-            if b not in depth:
-                depth[b] = depth[a] + 1
-                queue.append(b)
+    depth = {
+        a: hops
+        for a, (hops, _) in breadth_first([(start, None)], lambda a, _: ((b, None) for b in adj[a])).items()
+    }
     order = {a: i for i, a in enumerate(depth)}
     ranked = sorted(vertices, key=lambda v: order.get(v.arn, len(order)))
     for v in ranked:

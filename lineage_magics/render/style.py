@@ -1,11 +1,11 @@
-"""The look shared by every rendering: colours, shapes, edge styles and safe, short text."""
+"""The look shared by every rendering: colours, shapes, edge styles, and the labels drawn from a vertex."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
-from ..graph import Vertex, name_from_arn
+from ..graph import Vertex
+from ..text import shorten, visible
 
 FONT = "Helvetica,Arial,sans-serif"
 INK = "#232f3e"  # the start vertex's border, titles
@@ -90,67 +90,6 @@ def darker(hex_colour: str, factor: float = 0.7) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-# -- text ----------------------------------------------------------------------
-_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _needs_escape(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        o < 0x20
-        or 0x7F <= o <= 0x9F  # DEL and C1 controls
-        or 0xD800 <= o <= 0xDFFF  # lone surrogates: not encodable
-        or o in (0x2028, 0x2029, 0xFFFE, 0xFFFF)  # line separators; XML non-characters
-    )
-
-
-def visible(text: object) -> str:
-    """``text`` with control characters shown as escapes (``\\n``, ``\\x07``), never raw."""
-    s = "" if text is None else str(text)
-    if not any(_needs_escape(ch) for ch in s):
-        return s
-    out = []
-    for ch in s:
-        if not _needs_escape(ch):
-            out.append(ch)
-        elif ch in _NAMED:
-            out.append(_NAMED[ch])
-        elif ord(ch) <= 0xFF:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    return "".join(out)
-
-
-def escape_html(text: object) -> str:
-    """``visible(text)`` escaped for HTML text and attribute values (quotes included)."""
-    return html.escape(visible(text), quote=True)
-
-
-def shorten(text: str, limit: int, *, middle: bool = False) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis at the end (or in the middle)."""
-    if len(text) <= limit:
-        return text
-    if middle and limit >= 9:
-        head = (limit - 1) // 2
-        return text[:head] + "…" + text[len(text) - (limit - 1 - head) :]
-    return text[: max(limit - 1, 1)] + "…"
-
-
-def uri_tail(uri: str | None, min_chars: int = 16, max_chars: int = 32) -> str:
-    """The last path segments of a URI: enough for ``min_chars``, within ``max_chars`` (``features/27``)."""
-    if not uri:
-        return ""
-    parts = [p for p in uri.rstrip("/").split("/") if p]
-    tail = parts.pop() if parts else uri
-    while parts and len(tail) < min_chars and not parts[-1].endswith(":"):
-        longer = f"{parts.pop()}/{tail}"
-        if len(longer) > max_chars:
-            break
-        tail = longer
-    return tail
-
-
 def display_name(vertex: Vertex) -> str:
     """The vertex's name (or URI tail, or ARN tail), visible-escaped."""
     return visible(vertex.label)
@@ -173,7 +112,3 @@ def tooltip_lines(vertex: Vertex, *, value_limit: int = 300) -> list[str]:
     for key, value in (vertex.properties or {}).items():
         lines.append(f"{shorten(visible(key), 80)}: {shorten(visible(value), value_limit)}")
     return lines
-
-
-def arn_tail(arn: str) -> str:
-    return visible(name_from_arn(arn))

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import deque
-
-from ..graph import Edge, LineageGraph, Vertex
+from ..graph import Edge, LineageGraph, Vertex, breadth_first
+from ..text import shorten, visible
 from . import style
 from .view import More, select
 
@@ -15,7 +14,7 @@ def _line(v: Vertex, start: str | None) -> str:
 
 
 def _via(e: Edge, outgoing: bool) -> str:
-    t = f"[{style.shorten(style.visible(e.type), 40)}]" if e.type else ""
+    t = f"[{shorten(visible(e.type), 40)}]" if e.type else ""
     return f"─{t}→ " if outgoing else f"←{t}─ "
 
 
@@ -25,19 +24,14 @@ def _more_line(m: More) -> str:
 
 def _bfs_tree(vertices: list[Vertex], start: str | None, adj: dict) -> dict[str, int | None]:
     """ARN -> index of the edge to its parent in a breadth-first tree (None for each tree's root)."""
+
+    def neighbours(arn: str, _):
+        return ((e.destination if e.source == arn else e.source, i) for i, e in adj[arn])
+
     parent: dict[str, int | None] = {}
-    for root in [start] + [v.arn for v in vertices]:
-        if root is None or root in parent:
-            continue
-        parent[root] = None
-        queue = deque([root])
-        while queue:
-            arn = queue.popleft()
-            for i, e in adj[arn]:
-                other = e.destination if e.source == arn else e.source
-                if other not in parent:
-                    parent[other] = i
-                    queue.append(other)
+    for root in [start] + [v.arn for v in vertices]:  # a tree for each part the start does not reach
+        if root is not None and root not in parent:
+            parent.update((arn, via) for arn, (_, via) in breadth_first([(root, None)], neighbours).items())
     return parent
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
-from ..graph import Edge, LineageGraph, Vertex
+from ..graph import Edge, LineageGraph, Vertex, breadth_first
 
 DEFAULT_MAX_VERTICES = 150
 
@@ -106,35 +105,25 @@ def select(graph: LineageGraph, max_vertices: int | None = None) -> View:
 def _hops(start: str | None, out: dict[str, list[str]], inc: dict[str, list[str]]) -> dict[str, int]:
     if start is None:
         return {}
-    hops = {start: 0}
-    queue = deque([start])
-    while queue:
-        arn = queue.popleft()
-        for nxt in (*out[arn], *inc[arn]):
-            if nxt not in hops:
-                hops[nxt] = hops[arn] + 1
-                queue.append(nxt)
-    return hops
+    reached = breadth_first([(start, None)], lambda arn, _: ((nxt, None) for nxt in (*out[arn], *inc[arn])))
+    return {arn: hops for arn, (hops, _) in reached.items()}
 
 
 def _stand_ins(
     shown: list[Vertex], kept: set[str], out: dict[str, list[str]], inc: dict[str, list[str]]
 ) -> list[More]:
     """Spread the cut vertices over the kept vertices they are first reached from."""
-    owner: dict[str, tuple[str, bool]] = {}
-    queue: deque[str] = deque()
-    for v in shown:
-        for upstream, neighbours in ((False, out[v.arn]), (True, inc[v.arn])):
-            for arn in neighbours:
-                if arn not in kept and arn not in owner:
-                    owner[arn] = (v.arn, upstream)
-                    queue.append(arn)
-    while queue:
-        arn = queue.popleft()
-        for nxt in (*out[arn], *inc[arn]):
-            if nxt not in kept and nxt not in owner:
-                owner[nxt] = owner[arn]
-                queue.append(nxt)
+    seeds = [
+        (arn, (v.arn, upstream))
+        for v in shown
+        for upstream, neighbours in ((False, out[v.arn]), (True, inc[v.arn]))
+        for arn in neighbours
+        if arn not in kept
+    ]
+    reached = breadth_first(
+        seeds, lambda arn, owner: ((nxt, owner) for nxt in (*out[arn], *inc[arn]) if nxt not in kept)
+    )
+    owner = {arn: via for arn, (_, via) in reached.items()}
     counts: dict[tuple[str, bool], int] = {}
     for key in owner.values():
         counts[key] = counts.get(key, 0) + 1

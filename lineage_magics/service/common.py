@@ -152,12 +152,6 @@ class Txn:
             raise not_found(f"{LABEL[kind]} '{shown}' does not exist.")
         return entity
 
-    def get_arn(self, arn: str) -> Entity:
-        entity = self.find_arn(arn)
-        if entity is None:
-            raise not_found(f"Resource '{arn}' does not exist.")
-        return entity
-
     # Writes ------------------------------------------------------------------------------------
     def insert(
         self,

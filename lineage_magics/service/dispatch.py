@@ -8,7 +8,3 @@ from . import actions, artifacts, associations, contexts, experiments, query, ta
 OPERATIONS: dict = {}
 for _module in (contexts, actions, artifacts, associations, experiments, tags, query):
     OPERATIONS.update(_module.HANDLERS)
-
-
-def supported(operation: str) -> bool:
-    return operation in OPERATIONS

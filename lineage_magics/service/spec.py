@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache
 
+from ..sagemaker import service_model
 from .errors import serialization, validation
 
 _JSON_TYPES = {
@@ -29,20 +30,6 @@ _JSON_TYPES = {
 
 _UNICODE_CLASS = re.compile(r"\\p\{(\w+)\}")
 _SIMPLE_CLASS_PATTERN = re.compile(r"^\(?\[((?:\\p\{\w+\}|\\.|[^\]\\])*)\]\*\)?$")
-
-
-@lru_cache(maxsize=1)
-def botocore_session():
-    """A botocore session that ignores AWS_PROFILE (the local service needs no profile, even a broken one)."""
-    import botocore.session
-
-    return botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-
-
-@lru_cache(maxsize=1)
-def service_model():
-    """The installed botocore's SageMaker service model (loaded once a process)."""
-    return botocore_session().get_service_model("sagemaker")
 
 
 def _unicode_predicate(pattern: str) -> Callable[[str], bool]:
@@ -208,13 +195,3 @@ def validate(operation: str, params: dict) -> None:
         count = len(errors)
         noun = "validation error" if count == 1 else "validation errors"
         raise validation(f"{count} {noun} detected: " + "; ".join(errors))
-
-
-def enum_values(shape_name: str) -> list[str]:
-    """The enum of a named model shape (for example ``LineageType``)."""
-    return list(service_model().shape_for(shape_name).enum)
-
-
-def pattern_of(shape_name: str) -> str:
-    """The regular expression of a named model shape (for example ``AssociationEntityArn``)."""
-    return service_model().shape_for(shape_name).metadata["pattern"]

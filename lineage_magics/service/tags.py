@@ -66,11 +66,6 @@ def delete_tags(t: Txn, p: dict) -> dict:
     return {}
 
 
-def tags_of(t: Txn, entity_id: int) -> list[dict]:
-    rows = t.conn.execute("SELECT key, value FROM tag WHERE entity = ? ORDER BY seq", (entity_id,))
-    return [{"Key": k, "Value": v} for k, v in rows]
-
-
 HANDLERS = {
     "AddTags": (add_tags, True),
     "ListTags": (list_tags, False),

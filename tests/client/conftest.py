@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 
+from lineage_magics import crud
 from lineage_magics.client import LineageClient
 
 
@@ -66,9 +67,9 @@ def counter(lc) -> CallCounter:
 
 def chain(lc: LineageClient, n: int, prefix: str = "n") -> list[str]:
     """A chain of n actions a0 -> a1 -> ... ; returns their ARNs."""
-    arns = [lc._create_raw("action", name=f"{prefix}{i}", type="Step") for i in range(n)]
+    arns = [crud.create(lc.api, "action", name=f"{prefix}{i}", type="Step") for i in range(n)]
     for a, b in zip(arns, arns[1:], strict=False):
-        lc._add_association(a, b, "AssociatedWith")
+        crud.add_association(lc.api, a, b, "AssociatedWith")
     return arns
 
 

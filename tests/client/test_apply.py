@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lineage_magics.errors import LineageError
-from lineage_magics.spec import EdgeDecl, EntityDecl, WorkflowSpec
+from lineage_magics.workflow import EdgeDecl, EntityDecl, WorkflowSpec
 
 from .conftest import CallCounter
 

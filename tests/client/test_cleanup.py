@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lineage_magics import LineageClient
-from lineage_magics.cleanup import CleanupPlan, CleanupReport
+from lineage_magics import LineageClient, crud
 from lineage_magics.connect import local_service
 from lineage_magics.errors import NotFoundError, ServiceError
+from lineage_magics.ops.cleanup import CleanupPlan, CleanupReport
 
 from .conftest import CallCounter
 
@@ -15,13 +15,13 @@ from .conftest import CallCounter
 def workflow(lc, name: str, n: int) -> str:
     """A context with n members (data artifacts feeding actions that produce models), all linked
     from the context, plus the edges between them. Returns the context ARN."""
-    ctx = lc._create_raw("context", name=name, type="Workflow")
+    ctx = crud.create(lc.api, "context", name=name, type="Workflow")
     for i in range(n):
-        data = lc._create_raw("artifact", source_uri=f"s3://{name}/data{i}", type="DataSet")
-        step = lc._create_raw("action", name=f"{name}-step{i}", type="Training")
-        lc._add_association(ctx, data, "AssociatedWith")
-        lc._add_association(ctx, step, "AssociatedWith")
-        lc._add_association(data, step, "ContributedTo")
+        data = crud.create(lc.api, "artifact", source_uri=f"s3://{name}/data{i}", type="DataSet")
+        step = crud.create(lc.api, "action", name=f"{name}-step{i}", type="Training")
+        crud.add_association(lc.api, ctx, data, "AssociatedWith")
+        crud.add_association(lc.api, ctx, step, "AssociatedWith")
+        crud.add_association(lc.api, data, step, "ContributedTo")
     return ctx
 
 
@@ -45,10 +45,10 @@ def test_delete_without_cascade_refuses_linked_entity(lc):
 
 def test_cascade_delete_of_context_with_300_associations(any_lc):
     lc = any_lc
-    ctx = lc._create_raw("context", name="big", type="Workflow")
+    ctx = crud.create(lc.api, "context", name="big", type="Workflow")
     for i in range(300):
-        member = lc._create_raw("action", name=f"m{i}", type="Step")
-        lc._add_association(ctx, member, "AssociatedWith")
+        member = crud.create(lc.api, "action", name=f"m{i}", type="Step")
+        crud.add_association(lc.api, ctx, member, "AssociatedWith")
     plan = lc.delete("big", cascade=True, dry_run=True)
     assert isinstance(plan, CleanupPlan) and len(plan.associations) == 300 and len(plan) == 301
     assert len(lc.list("associations")) == 300  # the dry run deleted nothing
@@ -62,9 +62,9 @@ def test_cascade_delete_of_context_with_300_associations(any_lc):
 
 def test_cleanup_plan_keeps_shared_members(lc):
     ctx = workflow(lc, "wf", 3)
-    other = lc._create_raw("context", name="other", type="Workflow")
+    other = crud.create(lc.api, "context", name="other", type="Workflow")
     shared = lc.resolve("wf-step0")
-    lc._add_association(other, shared, "AssociatedWith")
+    crud.add_association(lc.api, other, shared, "AssociatedWith")
     plan = lc.plan_cleanup("wf")
     names = {e.label for e in plan.entities}
     assert "wf-step0" not in names and {"wf", "wf-step1", "wf-step2"} <= names
@@ -80,9 +80,9 @@ def test_cleanup_plan_keeps_shared_members(lc):
 
 
 def test_cleanup_dry_run_writes_nothing_and_html_is_escaped(lc):
-    lc._create_raw("context", name="c", type="<b>T</b>")
-    member = lc._create_raw("artifact", source_uri="s3://x/<script>", type="DataSet", name="m")
-    lc._add_association(lc.resolve("c"), member, "AssociatedWith")
+    crud.create(lc.api, "context", name="c", type="<b>T</b>")
+    member = crud.create(lc.api, "artifact", source_uri="s3://x/<script>", type="DataSet", name="m")
+    crud.add_association(lc.api, lc.resolve("c"), member, "AssociatedWith")
     plan = lc.cleanup("c", dry_run=True)
     assert isinstance(plan, CleanupPlan) and len(plan) == 3
     assert len(lc.list("associations")) == 1 and len(lc.list("artifacts")) == 1
@@ -118,9 +118,9 @@ def test_interrupted_cleanup_is_finished_by_a_rerun(tmp_path, fresh_client):
 def test_cleanup_survives_throttling(lc):
     workflow(lc, "wf", 167)  # 334 members, 501 associations (one member will be shared)
     workflow(lc, "keep", 5)  # must survive untouched
-    lc._add_association(lc.resolve("keep"), lc.resolve("wf-step0"), "AssociatedWith")  # shared
+    crud.add_association(lc.api, lc.resolve("keep"), lc.resolve("wf-step0"), "AssociatedWith")  # shared
     assert len(lc.list("associations")) == 501 + 15 + 1
-    lc.retry_base = 0.005  # keep the test quick; the retry loop is the same
+    lc.api.retry_base = 0.005  # keep the test quick; the retry loop is the same
     local_service(lc.sagemaker).configure(throttle_rate=0.3, seed=7)
     counter = CallCounter(lc.sagemaker)
     report = lc.cleanup("wf")
@@ -136,10 +136,12 @@ def test_cleanup_survives_throttling(lc):
 
 def test_throttling_from_url_and_progress_bar(tmp_path, capsys):
     lc = LineageClient("memory://?throttle=0.3&seed=3", progress=True)
-    lc.retry_base = 0.005
-    ctx = lc._create_raw("context", name="c", type="T")
+    lc.api.retry_base = 0.005
+    ctx = crud.create(lc.api, "context", name="c", type="T")
     for i in range(20):
-        lc._add_association(ctx, lc._create_raw("action", name=f"a{i}", type="T"), "AssociatedWith")
+        crud.add_association(
+            lc.api, ctx, crud.create(lc.api, "action", name=f"a{i}", type="T"), "AssociatedWith"
+        )
     report = lc.cleanup("c")
     assert report.ok and len(report.deleted_entities) == 21
     assert "cleanup c" in capsys.readouterr().err  # tqdm wrote its bar

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from lineage_magics import LineageClient
-from lineage_magics.copy import CopyReport
-from lineage_magics.diff import GraphDiff
+from lineage_magics import LineageClient, crud
 from lineage_magics.errors import LineageError
-from lineage_magics.impact import ImpactReport
-from lineage_magics.spec import EdgeDecl, EntityDecl, WorkflowSpec
+from lineage_magics.ops.diff import GraphDiff
+from lineage_magics.ops.impact import ImpactReport
+from lineage_magics.ops.transfer import CopyReport
+from lineage_magics.workflow import EdgeDecl, EntityDecl, WorkflowSpec
 
 from .conftest import CallCounter
 
@@ -183,13 +183,13 @@ def test_copy_through_the_api_outlasts_heavy_throttling():
     """Half the calls refused: throttling is retried until a time budget, not for a fixed count
     (12 attempts failed one call of this copy: seed 1, one worker, so the same draws every run)."""
     source = LineageClient("memory://", progress=False)
-    ctx = source._create_raw("context", name="wf", type="Workflow")
+    ctx = crud.create(source.api, "context", name="wf", type="Workflow")
     for i in range(150):
-        source._add_association(
-            ctx, source._create_raw("action", name=f"s{i}", type="Step"), "AssociatedWith"
+        crud.add_association(
+            source.api, ctx, crud.create(source.api, "action", name=f"s{i}", type="Step"), "AssociatedWith"
         )
     target = LineageClient("memory://?throttle=0.5&seed=1", progress=False, max_workers=1, retry_base=0.0005)
-    target.retry_cap = 0.004
+    target.api.retry_cap = 0.004
     counter = CallCounter(target.sagemaker)
     streak, longest = [0], [0]  # refusals in a row (one worker: calls are sequential)
 

@@ -6,11 +6,10 @@ import datetime as dt
 
 import pytest
 
-from lineage_magics import LineageClient
-from lineage_magics.client import ResourceNotFoundError
+from lineage_magics import LineageClient, crud
 from lineage_magics.connect import connect
 from lineage_magics.entities import AssociationList, Entity, EntityList
-from lineage_magics.errors import LineageError, NotFoundError, ServiceError
+from lineage_magics.errors import LineageError, NotFoundError, ResourceNotFoundError, ServiceError
 
 
 def test_client_from_url_client_and_client(lc):
@@ -77,8 +76,8 @@ def test_ensure_returns_existing(lc):
 
 def test_list_all_pages_limit_filters_and_sort(lc):
     for i in range(230):
-        lc._create_raw(
-            "context", name=f"c{i:03d}", type="Even" if i % 2 == 0 else "Odd", source_uri=f"u{i % 5}"
+        crud.create(
+            lc.api, "context", name=f"c{i:03d}", type="Even" if i % 2 == 0 else "Odd", source_uri=f"u{i % 5}"
         )
     everything = lc.list("contexts")
     assert isinstance(everything, EntityList) and len(everything) == 230 and everything.total == 230
@@ -176,7 +175,7 @@ def test_service_errors_are_one_line_with_code(lc):
         lc.get(arn)
     assert "missing" in str(err.value)
     with pytest.raises(ResourceNotFoundError) as err2:
-        lc._call("describe_context", ContextName="missing")
+        lc.api.call("describe_context", ContextName="missing")
     assert err2.value.code == "ResourceNotFound" and err2.value.operation == "DescribeContext"
     assert isinstance(err2.value, ServiceError) and isinstance(err2.value, NotFoundError)
     with pytest.raises(ServiceError) as err3:
@@ -223,3 +222,26 @@ def test_untyped_association_prints_a_plain_arrow(lc):
     shown = repr(links)
     assert "step-a --> step-b" in shown and "step-b -[Produced]-> out" in shown and "[]" not in shown
     assert repr(lc.associations(a)[0]) == "<Association 'step-a' --> 'step-b'>"
+
+
+def test_trial_component_numbers_survive_a_property_update(lc):
+    """UpdateTrialComponent merges Parameters on the server: only what changes is sent, types kept."""
+    lc.create_trial_component("train-1", parameters={"learning_rate": 0.1, "epochs": 10, "optimizer": "adam"})
+    lc.update("train-1", properties={"batch": 64, "note": "second try"})
+    params = lc.sagemaker.describe_trial_component(TrialComponentName="train-1")["Parameters"]
+    assert params == {
+        "learning_rate": {"NumberValue": 0.1},
+        "epochs": {"NumberValue": 10.0},
+        "optimizer": {"StringValue": "adam"},
+        "batch": {"NumberValue": 64.0},
+        "note": {"StringValue": "second try"},
+    }
+    lc.update("train-1", remove_properties=["note"])
+    params = lc.sagemaker.describe_trial_component(TrialComponentName="train-1")["Parameters"]
+    assert "note" not in params and params["learning_rate"] == {"NumberValue": 0.1}
+
+
+def test_context_properties_are_merged_by_the_client(lc):
+    """UpdateContext replaces the whole set: the client sends the merge, so nothing is lost."""
+    lc.create_context("wf", "Workflow", properties={"a": "1", "b": "2"})
+    assert lc.update("wf", properties={"b": "3", "c": "4"}).properties == {"a": "1", "b": "3", "c": "4"}

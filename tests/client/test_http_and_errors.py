@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from lineage_magics import LineageClient
+from lineage_magics import LineageClient, crud
 from lineage_magics.errors import LineageError, ServiceError
 
 from .conftest import CallCounter
@@ -54,12 +54,12 @@ def test_throttled_cleanup_over_http_without_botocore_retries(serve):
         config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
     )
     remote = LineageClient(raw, progress=False, max_workers=4)
-    remote.retry_base = 0.005
+    remote.api.retry_base = 0.005
     counter = CallCounter(raw)
-    ctx = remote._create_raw("context", name="wf", type="Workflow")
+    ctx = crud.create(remote.api, "context", name="wf", type="Workflow")
     for i in range(60):
-        remote._add_association(
-            ctx, remote._create_raw("action", name=f"a{i}", type="Step"), "AssociatedWith"
+        crud.add_association(
+            remote.api, ctx, crud.create(remote.api, "action", name=f"a{i}", type="Step"), "AssociatedWith"
         )
     report = remote.cleanup("wf")
     assert counter.errors["ThrottlingException"] > 30
@@ -93,13 +93,46 @@ def test_retry_bounds_server_errors_by_count_and_throttling_by_time():
     counter = CallCounter(broken.sagemaker)
     with pytest.raises(ServiceError) as err:
         broken.create_action("a", "T")
-    assert err.value.code == "InternalFailure" and counter["CreateAction"] == broken.retry_attempts == 12
+    assert err.value.code == "InternalFailure" and counter["CreateAction"] == broken.api.retry_attempts == 5
     refused = LineageClient(
         "memory://?throttle=1&seed=1", progress=False, retry_base=0.0001, retry_budget=0.05
     )
-    refused.retry_cap = 0.001
+    refused.api.retry_cap = 0.001
     counter = CallCounter(refused.sagemaker)
     with pytest.raises(ServiceError) as err:
         refused.create_action("a", "T")
-    assert err.value.code == "ThrottlingException" and counter["CreateAction"] > 12
-    assert LineageClient(refused).retry_budget == 0.05  # a client made from a client keeps its policy
+    assert err.value.code == "ThrottlingException" and counter["CreateAction"] > 5
+    assert LineageClient(refused).api.retry_budget == 0.05  # a client made from a client keeps its policy
+
+
+def test_one_retry_layer_over_http(serve):
+    """Against an endpoint that always fails, one call is sent as often as the one policy allows:
+    botocore's retries are off in the clients a LineageClient builds, and the Api retries."""
+    lc = LineageClient(serve("--error-rate", "1.0"), progress=False, retry_base=0.0001)
+    sent = []
+    lc.sagemaker.meta.events.register(
+        "before-send.sagemaker.*", lambda request, **_: sent.append(request.url)
+    )
+    with pytest.raises(ServiceError) as err:
+        lc.create_action("a", "T")
+    assert err.value.code == "InternalFailure"
+    assert len(sent) == lc.api.retry_attempts == 5
+
+
+def test_a_users_client_keeps_its_own_botocore_retries_and_no_more(serve):
+    import boto3
+    from botocore.config import Config
+
+    raw = boto3.client(
+        "sagemaker",
+        endpoint_url=serve("--error-rate", "1.0"),
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+        config=Config(retries={"mode": "standard", "total_max_attempts": 3}),
+    )
+    sent = []
+    raw.meta.events.register("before-send.sagemaker.*", lambda request, **_: sent.append(request.url))
+    with pytest.raises(ServiceError):
+        LineageClient(raw, progress=False).create_action("a", "T")
+    assert len(sent) == 3  # botocore's three attempts, not three times the Api's five

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from lineage_magics import LineageClient
+from lineage_magics import LineageClient, crud
 from lineage_magics.errors import LineageError
 from lineage_magics.graph import LineageGraph
 
@@ -15,15 +15,17 @@ from .conftest import CallCounter, chain
 
 def star(lc, n: int) -> tuple[str, list[str], list[str]]:
     """A context linked to n members: a third artifacts, the rest actions. Returns (ctx, artifacts, actions)."""
-    ctx = lc._create_raw("context", name="hub", type="Workflow")
+    ctx = crud.create(lc.api, "context", name="hub", type="Workflow")
     arts, acts = [], []
     for i in range(n):
         if i % 3 == 0:
-            arts.append(lc._create_raw("artifact", source_uri=f"s3://b/a{i}", type="DataSet", name=f"art{i}"))
-            lc._add_association(ctx, arts[-1], "AssociatedWith")
+            arts.append(
+                crud.create(lc.api, "artifact", source_uri=f"s3://b/a{i}", type="DataSet", name=f"art{i}")
+            )
+            crud.add_association(lc.api, ctx, arts[-1], "AssociatedWith")
         else:
-            acts.append(lc._create_raw("action", name=f"act{i}", type="Step"))
-            lc._add_association(ctx, acts[-1], "AssociatedWith")
+            acts.append(crud.create(lc.api, "action", name=f"act{i}", type="Step"))
+            crud.add_association(lc.api, ctx, acts[-1], "AssociatedWith")
     return ctx, arts, acts
 
 
@@ -80,18 +82,18 @@ def test_depth_25_chain_traced_to_its_end(lc):
 
 def test_deep_trace_with_branches_keeps_depths(lc):
     arns = chain(lc, 15)
-    side = lc._create_raw("action", name="side", type="Step")
-    lc._add_association(arns[12], side, "AssociatedWith")
+    side = crud.create(lc.api, "action", name="side", type="Step")
+    crud.add_association(lc.api, arns[12], side, "AssociatedWith")
     g = lc.trace(arns[0], direction="both", depth=14)
     assert g.vertex(side).depth == 13 and g.vertex(arns[14]).depth == 14
 
 
 def test_frontier_vertex_covered_by_an_earlier_walk_is_not_walked_again(lc):
     arns = chain(lc, 10)  # n0 .. n9, then n9 -> b, n9 -> c, b -> c: b and c both at depth 10
-    b = lc._create_raw("action", name="b", type="Step")
-    c = lc._create_raw("action", name="c", type="Step")
+    b = crud.create(lc.api, "action", name="b", type="Step")
+    c = crud.create(lc.api, "action", name="c", type="Step")
     for s, d in ((arns[9], b), (arns[9], c), (b, c)):
-        lc._add_association(s, d, "AssociatedWith")
+        crud.add_association(lc.api, s, d, "AssociatedWith")
     one = LineageClient(lc.sagemaker, progress=False, max_workers=1)  # walks in a known order
     counter = CallCounter(lc.sagemaker)
     g = one.trace(arns[0], direction="down", depth=12)
@@ -102,13 +104,13 @@ def test_frontier_vertex_covered_by_an_earlier_walk_is_not_walked_again(lc):
 
 
 def test_directions(lc):
-    data = lc._create_raw("artifact", source_uri="s3://b/d", type="DataSet")
-    job = lc._create_raw("action", name="job", type="Training")
-    model = lc._create_raw("artifact", source_uri="s3://b/m", type="Model")
-    sibling = lc._create_raw("artifact", source_uri="s3://b/s", type="Model")
-    lc._add_association(data, job, "ContributedTo")
-    lc._add_association(job, model, "Produced")
-    lc._add_association(job, sibling, "Produced")
+    data = crud.create(lc.api, "artifact", source_uri="s3://b/d", type="DataSet")
+    job = crud.create(lc.api, "action", name="job", type="Training")
+    model = crud.create(lc.api, "artifact", source_uri="s3://b/m", type="Model")
+    sibling = crud.create(lc.api, "artifact", source_uri="s3://b/s", type="Model")
+    crud.add_association(lc.api, data, job, "ContributedTo")
+    crud.add_association(lc.api, job, model, "Produced")
+    crud.add_association(lc.api, job, sibling, "Produced")
     assert {v.arn for v in lc.trace(model, "up", depth=5)} == {model, job, data}
     assert {v.arn for v in lc.trace(job, "down", depth=5)} == {job, model, sibling}
     assert {v.arn for v in lc.trace(model, "both", depth=2)} == {model, job, data, sibling}
@@ -127,11 +129,11 @@ def test_max_vertices_truncates_and_says_so(lc):
 
 
 def test_filters_select_returned_vertices(lc):
-    data = lc._create_raw("artifact", source_uri="s3://b/d", type="DataSet")
-    job = lc._create_raw("action", name="job", type="Training")
-    model = lc._create_raw("artifact", source_uri="s3://b/m", type="Model")
-    lc._add_association(data, job, "ContributedTo")
-    lc._add_association(job, model, "Produced")
+    data = crud.create(lc.api, "artifact", source_uri="s3://b/d", type="DataSet")
+    job = crud.create(lc.api, "action", name="job", type="Training")
+    model = crud.create(lc.api, "artifact", source_uri="s3://b/m", type="Model")
+    crud.add_association(lc.api, data, job, "ContributedTo")
+    crud.add_association(lc.api, job, model, "Produced")
     g = lc.trace(data, "down", depth=3, lineage_types="artifact")
     assert {v.arn for v in g.vertices} == {data, model}  # the walk went through the action
     assert lc.trace(data, "down", depth=3, types=["Model"]).vertices[0].arn == model

@@ -68,7 +68,7 @@ def client_of(shell: InteractiveShell):
     return shell.magics_manager.registry["LineageMagics"].client
 
 
-# The body of DESIGN.md's MNIST cell (the DSL alone), and the whole cell.
+# The body of the README's MNIST cell (the DSL alone), and the whole cell.
 MNIST_BODY = """# one declaration a line; shell-style quoting; key=value pairs are properties
 property example=true
 artifact mnist-test-images  TestData   https://example.com/t10k-images-idx3-ubyte.gz
@@ -98,7 +98,7 @@ MNIST_PAIRS = {
 
 @pytest.fixture
 def mnist(ip):
-    """The shell with DESIGN.md's MNIST workflow applied through %%lineage context."""
+    """The shell with the README's MNIST workflow applied through %%lineage context."""
     ok(ip, MNIST_CELL)
     return ip
 

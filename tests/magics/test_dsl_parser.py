@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import botocore.session
 import pytest
 
 from lineage_magics.magics import dsl
 from lineage_magics.magics.dsl import LineageSyntaxError, parse_cell
-from lineage_magics.spec import EdgeDecl, EntityDecl
+from lineage_magics.workflow import EdgeDecl, EntityDecl
 
 from .conftest import MNIST_BODY
 
@@ -189,20 +188,3 @@ def test_context_names_allow_underscore_entity_names_do_not():
     assert dsl.name_problem("my_action", "action") is not None
     assert dsl.name_problem("a-b--c9", "artifact") is None
     assert dsl.name_problem("a-", "artifact") is not None
-
-
-def test_constants_match_botocores_service_model():
-    model = botocore.session.get_session().get_service_model("sagemaker")
-    shape = model.shape_for
-    assert tuple(shape("AssociationEdgeType").enum) == dsl.ASSOCIATION_TYPES
-    assert tuple(shape("ActionStatus").enum) == dsl.ACTION_STATUSES
-    assert shape("ExperimentEntityName").metadata["pattern"] == dsl.ENTITY_NAME_PATTERN
-    assert shape("ContextName").metadata["pattern"] == dsl.CONTEXT_NAME_PATTERN
-    assert shape("ExperimentEntityName").metadata["max"] == dsl.NAME_MAX
-    assert shape("String256").metadata["max"] == dsl.TYPE_MAX
-    assert shape("ExperimentDescription").metadata["max"] == dsl.DESCRIPTION_MAX
-    assert shape("LineageEntityParameters").metadata["max"] == dsl.PROPERTIES_MAX
-    assert shape("StringParameterValue").metadata["max"] == dsl.PROPERTY_VALUE_DEFAULT_MAX
-    assert shape("ArtifactPropertyValue").metadata["max"] == dsl.PROPERTY_VALUE_MAX["artifact"]
-    source = model.operation_model("CreateArtifact").input_shape.members["Source"]
-    assert source.members["SourceUri"].metadata["max"] == dsl.URI_MAX

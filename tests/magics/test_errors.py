@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, NoRegionError
+from botocore.exceptions import (
+    ClientError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ProfileNotFound,
+)
 from IPython.core.error import UsageError
 
 from lineage_magics.connect import local_service
-from lineage_magics.errors import LineageError, ServiceError
-from lineage_magics.magics.aws_errors import map_error
+from lineage_magics.errors import LineageError, ServiceError, map_error
 
 from .conftest import client_of, ok, run
 
@@ -105,18 +110,14 @@ def _client_error(code: str) -> ClientError:
 @pytest.mark.parametrize(
     ("exc", "words"),
     [
-        (_client_error("AccessDeniedException"), "access denied"),
+        (_client_error("AccessDeniedException"), "sagemaker lineage permissions"),
         (_client_error("ThrottlingException"), "throttled"),
         (_client_error("ExpiredTokenException"), "expired"),
-        (_client_error("ValidationException"), "ListContexts: ValidationException: nope"),
-        (
-            ServiceError("ListContexts failed (AccessDeniedException): nope", "AccessDeniedException"),
-            "access denied",
-        ),
-        (ServiceError("ListContexts failed (ThrottlingException): x", "ThrottlingException"), "throttled"),
+        (_client_error("ValidationException"), "ListContexts failed (ValidationException): nope"),
         (NoCredentialsError(), "no AWS credentials"),
         (NoRegionError(), "no AWS region"),
-        (EndpointConnectionError(endpoint_url="http://h:1"), "endpoint unreachable"),
+        (EndpointConnectionError(endpoint_url="http://h:1"), "cannot reach http://h:1"),
+        (ProfileNotFound(profile="nope"), "check the ?profile= of the URL"),
     ],
 )
 def test_botocore_errors_map_to_hints(exc, words):
@@ -127,8 +128,26 @@ def test_botocore_errors_map_to_hints(exc, words):
 
 def test_other_errors_are_not_mapped():
     assert map_error(ValueError("x")) is None
-    assert map_error(ServiceError("plain", "ValidationException")) is None
-    assert map_error(LineageError("x")) is None
+    plain = ServiceError("plain", "ValidationException")
+    assert map_error(plain) is plain  # already one line: passed through unchanged
+
+
+def test_a_missing_profile_shows_the_hint(ip, no_aws):
+    out = run(ip, "%lineage use sagemaker://us-east-1?profile=missing-profile-xyz")
+    line = one_line(out)
+    assert "missing-profile-xyz" in line and "check the ?profile= of the URL" in line
+
+
+def test_a_service_error_through_the_client_carries_its_hint(ip, no_aws, monkeypatch):
+    from botocore.exceptions import ClientError as _CE
+
+    m = ip.magics_manager.registry["LineageMagics"]
+
+    def refuse(**_):
+        raise _CE({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "ListContexts")
+
+    monkeypatch.setattr(m.client.sagemaker, "list_contexts", refuse)
+    assert "sagemaker lineage permissions" in one_line(run(ip, "%lineage list contexts"), "ServiceError")
 
 
 def test_track_user_error_is_not_mapped(ip):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from IPython.core.error import UsageError
@@ -45,7 +46,7 @@ def test_status_reports_backend_and_counts(mnist):
         "artifacts": (3, 6000),
         "associations": (7, 6000),
     }
-    html = formatted(mnist, report)["text/html"]
+    html = re.sub(r" style='[^']*'", "", formatted(mnist, report)["text/html"])
     assert "<td>associations</td><td>7</td><td>6000</td>" in html
     ok(mnist, "%lineage status -o st")
     assert mnist.user_ns["st"].counts["contexts"] == (1, 500)
@@ -57,8 +58,24 @@ def test_progress_setting_keeps_the_store(mnist):
     assert [e.name for e in line(mnist, "list contexts")] == ["mnist-workflow"]
 
 
+def test_progress_setting_keeps_the_same_client(mnist):
+    """Not a new client rebuilt from the boto3 one: the URL, workers and pending clean-ups stay."""
+    before = client_of(mnist)
+    before.max_workers = 7
+    before.api.pending_cleanups["arn:x"] = "a plan left by an interrupted clean-up"
+    ok(mnist, "%config LineageMagics.progress = True")
+    after = client_of(mnist)
+    assert after is before and after.progress is True
+    assert after.url == "memory://" and repr(after) == "<LineageClient memory://>"
+    assert after.max_workers == 7 and after.api.pending_cleanups == {
+        "arn:x": "a plan left by an interrupted clean-up"
+    }
+    ok(mnist, "%config LineageMagics.progress = False")
+    assert client_of(mnist) is before and before.progress is False
+
+
 def test_status_never_shows_credentials():
-    from lineage_magics.magics.urls import redact
+    from lineage_magics.connect import redact
 
     assert redact("http://ann:s3cret@127.0.0.1:8700/x?token=abc") == "http://127.0.0.1:8700/x"
     assert redact("https://h:1?region=eu-west-1&key=k") == "https://h:1?region=eu-west-1"

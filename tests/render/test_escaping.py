@@ -8,13 +8,13 @@ import subprocess
 import pytest
 from render_helpers import HOSTILE, graph_label_texts, hostile_graph, parse_svg, svg_nodes, texts, tooltip
 
-from lineage_magics.render import style
 from lineage_magics.render.graphviz import to_dot, to_svg
 from lineage_magics.render.jsonexport import from_json, to_json
 from lineage_magics.render.mermaid import to_mermaid
 from lineage_magics.render.mimebundle import mimebundle
 from lineage_magics.render.table import to_dataframe
 from lineage_magics.render.text import to_text
+from lineage_magics.text import shorten, visible
 
 OPTIONS = [
     {},
@@ -39,11 +39,11 @@ def test_svg_shows_hostile_names_literally():
     assert len(nodes) == len(g.vertices)
     for i, v in enumerate(g.vertices):
         shown = texts(nodes[f"n{i}"])
-        assert shown[0] == style.shorten(style.visible(v.name), 32, middle=True)
+        assert shown[0] == shorten(visible(v.name), 32, middle=True)
         tip = tooltip(nodes[f"n{i}"])
         assert f"arn: {v.arn}" in tip.split("\n")
         if v.source_uri:
-            assert f"source: {style.visible(v.source_uri)}" in tip.split("\n")
+            assert f"source: {visible(v.source_uri)}" in tip.split("\n")
     # Exact literal round trips through DOT and SVG escaping.
     by_name = {texts(n)[0]: n for n in nodes.values()}
     assert '"quoted" name' in by_name

@@ -21,6 +21,7 @@ from lineage_magics.graph import Edge, LineageGraph, Vertex
 from lineage_magics.render import style
 from lineage_magics.render.graphviz import GRAPH_NAME, render, to_dot, to_svg
 from lineage_magics.render.samples import ACCOUNT
+from lineage_magics.text import shorten
 
 COLOURS = {"Context": "#ff9900", "Action": "#88c396", "Artifact": "#146eb4", "TrialComponent": "#f6cf61"}
 
@@ -31,7 +32,7 @@ def test_one_node_per_vertex_with_ids_in_traversal_order(mnist):
     assert sorted(nodes, key=lambda t: int(t[1:])) == [f"n{i}" for i in range(len(mnist.vertices))]
     # The node named n<i> is the i-th vertex: its label starts with that vertex's name.
     for i, v in enumerate(mnist.vertices):
-        assert texts(nodes[f"n{i}"])[0] == style.shorten(v.name, 32, middle=True)
+        assert texts(nodes[f"n{i}"])[0] == shorten(v.name, 32, middle=True)
 
 
 def test_node_ids_are_never_arns_and_the_dot_is_deterministic(mnist):

@@ -16,6 +16,7 @@ from lineage_magics.graph import LineageGraph
 from lineage_magics.render import style
 from lineage_magics.render.mermaid import escape, to_mermaid
 from lineage_magics.render.samples import job_graph
+from lineage_magics.text import shorten, visible
 
 HERE = Path(__file__).resolve().parent
 SHAPES = r'(\{\{"[^"]*"\}\}|\("[^"]*"\)|\["[^"]*"\]|\[\["[^"]*"\]\]|\(\["[^"]*"\]\))'
@@ -94,9 +95,7 @@ def test_mnist_flowchart_is_parsed_by_mermaid(mnist, mermaid_parser):
     assert set(vertices) == set(ids.values())
     for i, v in enumerate(mnist.vertices):
         got = vertices[f"n{i}"]
-        assert (
-            decode(got["text"]) == f"{style.shorten(v.name, 40, middle=True)} · {v.type} · {v.lineage_type}"
-        )
+        assert decode(got["text"]) == f"{shorten(v.name, 40, middle=True)} · {v.type} · {v.lineage_type}"
         assert got["classes"] == [style.kind_of(v).css]
     assert vertices["n0"]["styles"] == ["stroke:#232f3e", "stroke-width:4px"]
     assert sorted((e["start"], e["end"], e["text"]) for e in parsed["edges"]) == sorted(
@@ -117,7 +116,7 @@ def test_hostile_labels_survive_mermaid_exactly(mermaid_parser):
     parsed = mermaid_parser(text)
     got = {v["id"]: decode(v["text"]) for v in parsed["vertices"]}
     for i, v in enumerate(g.vertices):
-        assert got[f"n{i}"].startswith(style.shorten(style.visible(v.name), 40, middle=True) + " · ")
+        assert got[f"n{i}"].startswith(shorten(visible(v.name), 40, middle=True) + " · ")
     texts = {decode(e["text"]) for e in parsed["edges"]}
     assert {
         "AssociatedWith",

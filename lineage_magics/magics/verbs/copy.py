@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from IPython.core.error import UsageError
 
+from ...connect import check_url
 from ..parsing import add_var_option, positive_int
 from ..registry import Verb
-from ..urls import check_url
 
 
 def build(p) -> None:

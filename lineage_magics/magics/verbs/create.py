@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from IPython.core.error import UsageError
 
+from ... import sagemaker as sm
 from ...errors import NotFoundError
+from ...text import did_you_mean
 from ..dsl import (
     LineageSyntaxError,
-    did_you_mean,
     name_problem,
     normalise_action_status,
     parse_declaration,
@@ -17,9 +18,7 @@ from ..parsing import add_var_option
 from ..registry import Verb
 from ..results import Message
 
-KINDS = ("context", "action", "artifact", "experiment", "trial", "trial-component")
-SOURCE_ID_TYPES = ("MD5Hash", "S3ETag", "S3Version", "Custom")
-_TC_STATUSES = ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
+KINDS = sm.KINDS
 
 DETAILS = """fields by kind (k=v pairs are properties; for a trial component, parameters):
   context NAME TYPE [uri=URI] [k=v ...]
@@ -69,10 +68,10 @@ def _source_types(pairs: list[str]) -> list[dict] | None:
     out = []
     for pair in pairs:
         id_type, sep, value = pair.partition("=")
-        known = {t.lower(): t for t in SOURCE_ID_TYPES}
+        known = {t.lower(): t for t in sm.source_id_types()}
         if not sep or id_type.lower() not in known:
             raise _usage(
-                f"--source-type takes ID_TYPE=VALUE with ID_TYPE one of {', '.join(SOURCE_ID_TYPES)}"
+                f"--source-type takes ID_TYPE=VALUE with ID_TYPE one of {', '.join(sm.source_id_types())}"
             )
         out.append({"SourceIdType": known[id_type.lower()], "Value": value})
     return out or None
@@ -131,8 +130,10 @@ def _experiment_entity(m, args, kind: str, tags):
         if "status" in params:
             given = params.pop("status")
             status = normalise_action_status(given)
-            if status not in _TC_STATUSES:
-                raise _usage(f"unknown trial component status {given!r}{did_you_mean(given, _TC_STATUSES)}")
+            if status not in sm.trial_component_statuses():
+                raise _usage(
+                    f"unknown trial component status {given!r}{did_you_mean(given, sm.trial_component_statuses())}"
+                )
     elif rest:
         raise _usage(f"unexpected {' '.join(rest)!r}: {kind} takes only a NAME")
     if kind == "trial" and not args.experiment:

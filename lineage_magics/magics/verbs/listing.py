@@ -6,11 +6,12 @@ import argparse
 
 from IPython.core.error import UsageError
 
-from ..dsl import did_you_mean
+from ... import sagemaker as sm
+from ...text import did_you_mean
 from ..parsing import add_var_option, association_type, positive_int
 from ..registry import Verb
 
-KINDS = ("contexts", "actions", "artifacts", "associations", "experiments", "trials", "trial-components")
+KINDS = (*(f"{k}s" for k in sm.KINDS[:3]), "associations", *(f"{k}s" for k in sm.KINDS[3:]))
 _SINGULAR = {k[:-1]: k for k in KINDS}
 
 

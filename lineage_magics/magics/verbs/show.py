@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ... import sagemaker as sm
 from ..parsing import add_var_option
 from ..registry import Verb
 from ..results import EntityDetail
 
-KINDS = ("context", "action", "artifact", "experiment", "trial", "trial-component")
+KINDS = sm.KINDS
 
 
 def build(p) -> None:

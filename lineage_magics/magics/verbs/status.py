@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ...connect import backend_kind, profile_of, redact
 from ..parsing import add_var_option
 from ..registry import Verb
 from ..results import StatusReport
-from ..urls import backend_kind, profile_of, redact
 
 
 def build(p) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ...connect import backend_kind, redact
 from ..registry import Verb
 from ..results import Message
-from ..urls import backend_kind, redact
 
 
 def build(p) -> None:

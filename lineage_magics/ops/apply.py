@@ -8,22 +8,18 @@ removes the context's links and the edges between its members that the spec no l
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .entities import Entity, kind_of_arn, name_of_arn
-from .errors import LineageError, NotFoundError
-from .render.style import escape_html, visible
-from .spec import ENTITY_KINDS, WorkflowSpec, default_association_type
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .client import LineageClient
-
-ASSOCIATION_TYPES = ("ContributedTo", "AssociatedWith", "DerivedFrom", "Produced", "SameAs")
-ACTION_STATUSES = ("Unknown", "InProgress", "Completed", "Failed", "Stopping", "Stopped")
-_CONTEXT_NAME = re.compile(r"[a-zA-Z0-9]([-_]*[a-zA-Z0-9]){0,119}")
-_ENTITY_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
+from .. import crud
+from .. import sagemaker as sm
+from ..api import Api
+from ..entities import Entity
+from ..errors import LineageError, NotFoundError
+from ..refs import resolve
+from ..text import escape_html, visible
+from ..workflow import ENTITY_KINDS, WorkflowSpec
+from .trace import artifact_details
 
 
 @dataclass
@@ -93,9 +89,9 @@ class _Planned:
         return self.decl.kind
 
 
-def _validate(client: LineageClient, spec: WorkflowSpec) -> dict[str, tuple[str, str]]:
+def _validate(api: Api, spec: WorkflowSpec) -> dict[str, tuple[str, str]]:
     """Check the spec; returns the edge endpoints that name existing entities: name -> (kind, ARN)."""
-    if not spec.context or not _CONTEXT_NAME.fullmatch(spec.context):
+    if not spec.context or not sm.kind("context").name_fits(spec.context):
         raise LineageError(f"invalid context name {spec.context!r}: letters, digits, '-' and '_' (max 120)")
     if not spec.context_type:
         raise LineageError(f"context {spec.context!r} needs a type")
@@ -104,8 +100,7 @@ def _validate(client: LineageClient, spec: WorkflowSpec) -> dict[str, tuple[str,
         where = _where(d.line)
         if d.kind not in ENTITY_KINDS:
             raise LineageError(f"{where}unknown kind {d.kind!r}: use {', '.join(ENTITY_KINDS)}")
-        pattern = _CONTEXT_NAME if d.kind == "context" else _ENTITY_NAME
-        if not d.name or not pattern.fullmatch(d.name):
+        if not d.name or not sm.kind(d.kind).name_fits(d.name):
             allowed = "letters, digits, '-' and '_'" if d.kind == "context" else "letters, digits and '-'"
             raise LineageError(f"{where}invalid {d.kind} name {d.name!r}: {allowed} (max 120)")
         if d.name in declared or d.name == spec.context:
@@ -117,27 +112,31 @@ def _validate(client: LineageClient, spec: WorkflowSpec) -> dict[str, tuple[str,
         if d.status is not None:
             if d.kind != "action":
                 raise LineageError(f"{where}only actions have a status ({d.kind} {d.name!r})")
-            if d.status not in ACTION_STATUSES:
-                raise LineageError(f"{where}status {d.status!r}: use one of {', '.join(ACTION_STATUSES)}")
-        if len(d.properties) > 30:
-            raise LineageError(f"{where}{d.name!r} has {len(d.properties)} properties (SageMaker allows 30)")
+            if d.status not in sm.action_statuses():
+                raise LineageError(
+                    f"{where}status {d.status!r}: use one of {', '.join(sm.action_statuses())}"
+                )
+        if len(d.properties) > sm.max_properties():
+            raise LineageError(
+                f"{where}{d.name!r} has {len(d.properties)} properties (SageMaker allows {sm.max_properties()})"
+            )
         declared[d.name] = d
-    if len(spec.properties) > 30:
+    if len(spec.properties) > sm.max_properties():
         raise LineageError(
-            f"context {spec.context!r} has {len(spec.properties)} properties (SageMaker allows 30)"
+            f"context {spec.context!r} has {len(spec.properties)} properties (SageMaker allows {sm.max_properties()})"
         )
     external: dict[str, tuple[str, str]] = {}
     for e in spec.edges:
         where = _where(e.line)
-        if e.type is not None and e.type not in ASSOCIATION_TYPES:
+        if e.type is not None and e.type not in sm.association_types():
             raise LineageError(
-                f"{where}association type {e.type!r}: use one of {', '.join(ASSOCIATION_TYPES)}"
+                f"{where}association type {e.type!r}: use one of {', '.join(sm.association_types())}"
             )
         for end in (e.source, e.destination):
             if end in declared or end == spec.context or end in external:
                 continue
             try:
-                kind, arn, _ = client.refs.resolve(end)
+                kind, arn, _ = resolve(api, end)
             except NotFoundError as exc:
                 raise LineageError(
                     f"{where}{end!r} is neither declared in the cell nor an existing entity: {exc}"
@@ -152,11 +151,11 @@ def _validate(client: LineageClient, spec: WorkflowSpec) -> dict[str, tuple[str,
     return external
 
 
-def _existing(client: LineageClient, decl) -> Entity | None:
+def _existing(api: Api, decl) -> Entity | None:
     if decl.kind == "artifact":
-        found = client.find_artifact(decl.uri, [])
-        return client.get(found.arn) if found else None
-    return client._existing_by_name(decl.kind, decl.name)
+        found = crud.find_artifact(api, decl.uri, [])
+        return crud.get(api, found.arn) if found else None
+    return crud.existing(api, decl.kind, decl.name)
 
 
 def _changes(decl, current: Entity, props: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
@@ -180,15 +179,13 @@ def _changes(decl, current: Entity, props: dict[str, str]) -> tuple[dict[str, An
     return update, warnings
 
 
-def apply(
-    client: LineageClient, spec: WorkflowSpec, *, prune: bool = False, dry_run: bool = False
-) -> ApplyResult:
+def apply(api: Api, spec: WorkflowSpec, *, prune: bool = False, dry_run: bool = False) -> ApplyResult:
     """See :meth:`LineageClient.apply`."""
-    external = _validate(client, spec)
+    external = _validate(api, spec)
 
     # -- read the current state ------------------------------------------------------------
-    ctx = client._existing_by_name("context", spec.context)
-    planned = {d.name: _Planned(d, _existing(client, d)) for d in spec.entities}
+    ctx = crud.existing(api, "context", spec.context)
+    planned = {d.name: _Planned(d, _existing(api, d)) for d in spec.entities}
     result = ApplyResult(
         ctx
         or Entity(
@@ -205,7 +202,8 @@ def apply(
         act(f"create context {spec.context} ({spec.context_type})")
         result.created.append(f"context {spec.context}")
         if not dry_run:
-            ctx, _ = client._ensure(
+            ctx, _ = crud.ensure(
+                api,
                 "context",
                 name=spec.context,
                 type=spec.context_type,
@@ -224,7 +222,7 @@ def apply(
             act(f"update context {spec.context}: {', '.join(sorted(update))}")
             result.updated.append(f"context {spec.context}")
             if not dry_run:
-                result.context = client.update(ctx.arn, **update)
+                result.context = crud.update(api, ctx.arn, **update)
         else:
             result.unchanged.append(f"context {spec.context}")
     ctx_arn = result.context.arn
@@ -236,7 +234,8 @@ def apply(
             act(f"create {d.kind} {name} ({d.type})")
             result.created.append(f"{d.kind} {name}")
             if not dry_run:
-                entity, _ = client._ensure(
+                entity, _ = crud.ensure(
+                    api,
                     d.kind,
                     name=name,
                     type=d.type,
@@ -252,7 +251,7 @@ def apply(
             act(f"update {d.kind} {name}: {', '.join(sorted(update))}")
             result.updated.append(f"{d.kind} {name}")
             if not dry_run:
-                p.existing = client.update(p.arn, **update)
+                p.existing = crud.update(api, p.arn, **update)
         else:
             result.unchanged.append(f"{d.kind} {name}")
     result.entities = {name: p.arn for name, p in planned.items()}
@@ -271,7 +270,7 @@ def apply(
         if arn.startswith("("):
             return {}
         if arn not in out_cache:
-            rows = client._list_raw("association", {"SourceArn": arn})
+            rows = api.list_all("association", {"SourceArn": arn})
             out_cache[arn] = {r["DestinationArn"]: r.get("AssociationType") for r in rows}
         return out_cache[arn]
 
@@ -281,14 +280,14 @@ def apply(
                 return n
         if arn == ctx_arn:
             return spec.context
-        return name_of_arn(arn) if kind_of_arn(arn) != "artifact" else _artifact_label(client, arn)
+        return sm.name_of_arn(arn) if sm.kind_of_arn(arn) != "artifact" else _artifact_label(api, arn)
 
     wanted: dict[tuple[str, str], tuple[str | None, int]] = {}
     for p in planned.values():
         wanted[(ctx_arn, p.arn)] = ("AssociatedWith", p.decl.line)
     for e in spec.edges:
         (sk, sa), (dk, da) = endpoint(e.source), endpoint(e.destination)
-        wanted[(sa, da)] = (e.type or default_association_type(sk, dk), e.line)
+        wanted[(sa, da)] = (e.type or sm.default_association_type(sk, dk), e.line)
     explicit = {(endpoint(e.source)[1], endpoint(e.destination)[1]) for e in spec.edges if e.type}
 
     for (src, dst), (atype, _) in wanted.items():
@@ -301,8 +300,8 @@ def apply(
                 act(f"retype {label(src)} -> {label(dst)} from {have[dst]} to {atype}")
                 result.updated.append(text)
                 if not dry_run:
-                    client._delete_association_raw(src, dst)
-                    client._add_association(src, dst, atype)
+                    crud.delete_association(api, src, dst)
+                    crud.add_association(api, src, dst, atype)
             else:
                 result.unchanged.append(text)
                 result.warnings.append(
@@ -312,7 +311,7 @@ def apply(
         act(f"link {text}")
         result.linked.append(text)
         if not dry_run:
-            client._add_association(src, dst, atype)
+            crud.add_association(api, src, dst, atype)
 
     # -- prune -----------------------------------------------------------------------------------------------
     if prune and ctx is not None:
@@ -330,7 +329,7 @@ def apply(
             act(f"unlink {text}")
             result.unlinked.append(text)
             if not dry_run:
-                client._delete_association_raw(src, dst)
+                crud.delete_association(api, src, dst)
     return result
 
 
@@ -347,8 +346,6 @@ class _ContextDecl:
         self.properties = spec.properties
 
 
-def _artifact_label(client: LineageClient, arn: str) -> str:
-    from .trace import artifact_details
-
-    info = artifact_details(client, [arn]).get(arn, {})
-    return info.get("name") or info.get("source_uri") or name_of_arn(arn)
+def _artifact_label(api: Api, arn: str) -> str:
+    info = artifact_details(api, [arn]).get(arn, {})
+    return info.get("name") or info.get("source_uri") or sm.name_of_arn(arn)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .entities import KIND_OF_LINEAGE_TYPE, LINEAGE_TYPE, entity_from_describe, name_of_arn
-from .errors import LineageError, NotFoundError
-from .graph import Edge, LineageGraph, Vertex, lineage_type_of
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .client import LineageClient
+from .. import crud
+from ..api import Api
+from ..entities import entity_from_describe
+from ..errors import LineageError, NotFoundError
+from ..graph import Edge, LineageGraph, Vertex, breadth_first
+from ..refs import resolve
+from ..sagemaker import LINEAGE_TYPE, lineage_type_of, name_of_arn
 
 DIRECTIONS = {
     "both": "Both",
@@ -57,7 +57,7 @@ def _lineage_types(value: Any) -> list[str]:
 
 
 def query_all(
-    client: LineageClient, start: str, direction: str, depth: int, filters: dict | None = None
+    api: Api, start: str, direction: str, depth: int, filters: dict | None = None
 ) -> tuple[list[dict], list[dict]]:
     """One QueryLineage walk from ``start``, every page: ``(vertices, edges)`` as the service gives them."""
     vertices: list[dict] = []
@@ -75,7 +75,7 @@ def query_all(
             params["Filters"] = filters
         if token:
             params["NextToken"] = token
-        r = client._call("query_lineage", **params)
+        r = api.call("query_lineage", **params)
         vertices.extend(r.get("Vertices", []))
         edges.extend(r.get("Edges", []))
         token = r.get("NextToken")
@@ -91,19 +91,12 @@ def _depths(start: str, edges: dict[tuple[str, str], str | None], direction: str
             adj.setdefault(src, []).append(dst)
         if direction in ("Ascendants", "Both"):
             adj.setdefault(dst, []).append(src)
-    depth = {start: 0}
-    queue = deque([start])
-    while queue:
-        v = queue.popleft()
-        for w in adj.get(v, ()):
-            if w not in depth:
-                depth[w] = depth[v] + 1
-                queue.append(w)
-    return depth
+    reached = breadth_first([(start, None)], lambda v, _: ((w, None) for w in adj.get(v, ())))
+    return {v: hops for v, (hops, _) in reached.items()}
 
 
 def _walk(
-    client: LineageClient, start: str, direction: str, depth: int, filters: dict | None
+    api: Api, start: str, direction: str, depth: int, filters: dict | None
 ) -> tuple[dict[str, dict], dict[tuple[str, str], str | None], dict[str, int]]:
     """Vertices (ARN -> QueryLineage vertex, in discovery order), edges and depths of a walk of any
     depth, in windows of at most 10 hops.
@@ -122,7 +115,7 @@ def _walk(
     depths = {start: 0}
     expanded: set[str] = set()
     heap = [(0, start)]  # (depth, arn) of vertices that may still need a walk; stale entries skipped
-    workers = max(1, client.max_workers)
+    workers = 1 if api.in_process else api.max_workers
     pool = None  # started by the first round with more than one walk to make
 
     def relax(sources: list[str]) -> None:
@@ -182,10 +175,10 @@ def _walk(
                 if arn not in expanded and depths.get(arn) == low:
                     starts[arn] = None
             window = min(WINDOW, depth - low)
-            fetch = partial(query_all, client, direction=direction, depth=window, filters=filters)
+            fetch = partial(query_all, api, direction=direction, depth=window, filters=filters)
             todo = deque(starts)
-            if pool is None and workers > 1 and len(starts) > 1:
-                pool = ThreadPoolExecutor(max_workers=workers)
+            if pool is None and len(starts) > 1:
+                pool = api.pool(workers)
             inflight: deque = deque()  # at most `workers` walks at once, checked just before they start
             while todo or inflight:
                 while todo and len(inflight) < workers:
@@ -201,15 +194,15 @@ def _walk(
     return seen, edges, depths
 
 
-def artifact_details(client: LineageClient, arns: list[str], *, refresh: bool = False) -> dict[str, dict]:
+def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dict[str, dict]:
     """Name, type, source URI and properties of artifacts: one DescribeArtifact each at most, cached
-    per client (``refresh`` describes again). Fans out over ``max_workers`` threads."""
-    with client._cache_lock:
-        missing = [a for a in dict.fromkeys(arns) if refresh or a not in client._artifact_cache]
+    in the Api (``refresh`` describes again). Fans out over ``max_workers`` threads."""
+    with api.lock:
+        missing = [a for a in dict.fromkeys(arns) if refresh or a not in api.artifacts]
 
     def describe(arn: str) -> tuple[str, dict | None]:
         try:
-            e = entity_from_describe("artifact", client._call("describe_artifact", ArtifactArn=arn))
+            e = entity_from_describe("artifact", api.call("describe_artifact", ArtifactArn=arn))
         except NotFoundError:
             return arn, None
         return arn, {
@@ -220,16 +213,12 @@ def artifact_details(client: LineageClient, arns: list[str], *, refresh: bool = 
             "source_types": list(e.source_types),
         }
 
-    if len(missing) > 1 and client.max_workers > 1:
-        with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
-            results = list(pool.map(describe, missing))
-    else:
-        results = [describe(a) for a in missing]
-    with client._cache_lock:
+    results = api.fan_out(describe, missing)
+    with api.lock:
         for arn, info in results:
             if info is not None:
-                client._artifact_cache[arn] = info
-        return {a: client._artifact_cache[a] for a in arns if a in client._artifact_cache}
+                api.artifacts[arn] = info
+        return {a: api.artifacts[a] for a in arns if a in api.artifacts}
 
 
 def _vertex(arn: str, qv: dict | None, depth: int | None, artifacts: dict[str, dict]) -> Vertex:
@@ -250,7 +239,7 @@ def _vertex(arn: str, qv: dict | None, depth: int | None, artifacts: dict[str, d
 
 
 def trace(
-    client: LineageClient,
+    api: Api,
     ref: Any,
     direction: str = "both",
     depth: int = 3,
@@ -266,7 +255,7 @@ def trace(
     depth = int(depth)
     if depth < 0:
         raise LineageError(f"depth must be 0 or more, not {depth}")
-    kind, start, entity = client.refs.resolve(ref)
+    kind, start, entity = resolve(api, ref)
     if LINEAGE_TYPE.get(kind) is None:
         raise LineageError(f"a {kind} is not part of the lineage graph; trace a context, action or artifact")
     filters: dict[str, Any] = {}
@@ -283,7 +272,7 @@ def trace(
     if depth == 0:
         seen, edges, depths = {}, {}, {start: 0}
     else:
-        seen, edges, depths = _walk(client, start, qdir, depth, server_filters)
+        seen, edges, depths = _walk(api, start, qdir, depth, server_filters)
 
     def keep(arn: str, qv: dict | None) -> bool:
         if server_filters is not None or not filters:
@@ -303,12 +292,12 @@ def trace(
         arns = arns[: max(0, int(max_vertices))]
     kept = set(arns)
 
-    artifacts = artifact_details(client, [a for a in arns if lineage_type_of(a) == "Artifact"])
+    artifacts = artifact_details(api, [a for a in arns if lineage_type_of(a) == "Artifact"])
     vertices = []
     for arn in arns:
         qv = seen.get(arn)
         if qv is None and arn == start:
-            qv = _start_vertex(client, kind, start, entity)
+            qv = _start_vertex(api, kind, start, entity)
         vertices.append(_vertex(arn, qv, depths.get(arn), artifacts))
     graph_edges = [Edge(s, d, t) for (s, d), t in edges.items() if s in kept and d in kept]
     label = vertices[0].label if vertices and vertices[0].arn == start else name_of_arn(start)
@@ -324,42 +313,38 @@ def trace(
     )
 
 
-def _start_vertex(client: LineageClient, kind: str, arn: str, entity) -> dict:
+def _start_vertex(api: Api, kind: str, arn: str, entity) -> dict:
     """The start's Type when the walk did not return it (one Describe at most; artifacts cached)."""
     if kind == "artifact":
         return {"Arn": arn, "LineageType": "Artifact"}
     if entity is None:
         try:
-            entity = client.get(arn)
+            entity = crud.get(api, arn)
         except NotFoundError:
             raise NotFoundError(f"no {kind} {arn}") from None
     return {"Arn": arn, "LineageType": LINEAGE_TYPE[kind], "Type": entity.type}
 
 
-def context_graph(client: LineageClient, context_ref: Any, *, properties: bool = True) -> LineageGraph:
+def context_graph(api: Api, context_ref: Any, *, properties: bool = True) -> LineageGraph:
     """The context, the entities it links to (its members) and the associations among them.
 
     One ListAssociations per member (fanned out); with ``properties`` each member is described
     (fresh) so its properties are in the graph."""
-    ctx = client.get(context_ref, "context")
+    ctx = crud.get(api, context_ref, "context")
     if ctx.kind != "context":
         raise LineageError(f"{ctx.label!r} is a {ctx.kind}, not a context")
-    out = client._list_raw("association", {"SourceArn": ctx.arn})
+    out = api.list_all("association", {"SourceArn": ctx.arn})
     members = {r["DestinationArn"]: r for r in out}
     graph = LineageGraph(start=ctx.arn, direction="down", depth=1, name=ctx.name)
     graph.add_vertex(Vertex(ctx.arn, "Context", ctx.type, ctx.name, ctx.source_uri, dict(ctx.properties), 0))
 
     def outgoing(arn: str) -> list[dict]:
-        return client._list_raw("association", {"SourceArn": arn})
+        return api.list_all("association", {"SourceArn": arn})
 
     arns = list(members)
-    if len(arns) > 1 and client.max_workers > 1:
-        with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
-            member_edges = dict(zip(arns, pool.map(outgoing, arns), strict=True))
-    else:
-        member_edges = {a: outgoing(a) for a in arns}
+    member_edges = dict(zip(arns, api.fan_out(outgoing, arns), strict=True))
     artifacts = artifact_details(
-        client, [a for a in arns if lineage_type_of(a) == "Artifact"], refresh=properties
+        api, [a for a in arns if lineage_type_of(a) == "Artifact"], refresh=properties
     )
     described: dict[str, Any] = {}
     if properties:
@@ -367,15 +352,11 @@ def context_graph(client: LineageClient, context_ref: Any, *, properties: bool =
 
         def describe(arn: str):
             try:
-                return arn, client.get(arn)
+                return arn, crud.get(api, arn)
             except NotFoundError:
                 return arn, None
 
-        if len(others) > 1 and client.max_workers > 1:
-            with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
-                described = dict(pool.map(describe, others))
-        else:
-            described = dict(describe(a) for a in others)
+        described = dict(api.fan_out(describe, others))
     for arn, summary in members.items():
         lt = lineage_type_of(arn)
         if lt == "Artifact":
@@ -401,4 +382,4 @@ def context_graph(client: LineageClient, context_ref: Any, *, properties: bool =
     return graph
 
 
-__all__ = ["trace", "context_graph", "query_all", "artifact_details", "KIND_OF_LINEAGE_TYPE"]
+__all__ = ["trace", "context_graph", "query_all", "artifact_details"]

@@ -1,4 +1,5 @@
-"""copy(): a graph (or the whole store) from one backend to another, idempotently.
+"""copy() and import_graph(): a graph (or the whole store) from one backend, or from a JSON export,
+into another backend, idempotently.
 
 Contexts, actions and trial components are matched by name and artifacts by Source (URI +
 source types), so copying twice creates nothing the second time. Into a local store the rows
@@ -8,27 +9,20 @@ anywhere else through the API, with bounded concurrency. Experiments and trials 
 
 from __future__ import annotations
 
-import html
-from concurrent.futures import ThreadPoolExecutor
+import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .entities import Entity, entity_from_describe, kind_of_arn
-from .errors import LineageError, NotFoundError
+from .. import crud
+from .. import sagemaker as sm
+from ..api import Api
+from ..entities import Entity, entity_from_describe
+from ..errors import LineageError, NotFoundError
+from ..graph import LineageGraph
+from ..text import escape_html, html_table
+from .trace import trace
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .client import LineageClient
-
-COPIED_KINDS = ("context", "action", "artifact", "trial-component")
-
-
-def local_service_of(sagemaker: Any):
-    """The embedded service behind a client made by ``connect`` for a local URL, else None."""
-    try:
-        from .connect import local_service
-    except ImportError:  # pragma: no cover - connect is part of the package
-        return None
-    return local_service(sagemaker)
+COPIED_KINDS = sm.LINEAGE_KINDS
 
 
 @dataclass
@@ -50,7 +44,8 @@ class CopyReport:
     def changed(self) -> bool:
         return any(self.created.values())
 
-    def _count(self, bucket: dict[str, int], kind: str, n: int = 1) -> None:
+    def count(self, bucket: dict[str, int], kind: str, n: int = 1) -> None:
+        """Add ``n`` to ``bucket[kind]`` (``bucket`` is ``created`` or ``existing``)."""
         bucket[kind] = bucket.get(kind, 0) + n
 
     def __repr__(self) -> str:
@@ -61,59 +56,42 @@ class CopyReport:
         return f"<CopyReport {self.source} -> {self.target}{how}: {'; '.join(parts) or 'nothing'}{errs}>"
 
     def _repr_html_(self) -> str:
-        esc = html.escape
         kinds = sorted(set(self.created) | set(self.existing))
-        rows = "".join(
-            f"<tr><td>{esc(k)}</td><td>{self.created.get(k, 0)}</td><td>{self.existing.get(k, 0)}</td></tr>"
-            for k in kinds
-        )
-        errors = "".join(f"<li>{esc(e)}</li>" for e in self.errors[:50])
+        rows = [(k, self.created.get(k, 0), self.existing.get(k, 0)) for k in kinds]
+        errors = "".join(f"<li>{escape_html(e)}</li>" for e in self.errors[:50])
         return (
-            f"<div class='lineage-copy'><p>{esc(self.source)} → {esc(self.target)}</p>"
-            f"<table><thead><tr><th>kind</th><th>created</th><th>existing</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table><ul>{errors}</ul></div>"
+            f"<div class='lineage-copy'><p>{escape_html(self.source)} → {escape_html(self.target)}</p>"
+            f"{html_table(['kind', 'created', 'existing'], rows)}<ul>{errors}</ul></div>"
         )
 
 
-def _name(client: Any) -> str:
-    return getattr(client, "url", None) or repr(client)
+def _name(api: Api) -> str:
+    return api.url or repr(api)
 
 
-def _fan_out(client: LineageClient, func, items: list) -> list:
-    if len(items) > 1 and client.max_workers > 1:
-        with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
-            return list(pool.map(func, items))
-    return [func(i) for i in items]
-
-
-def _gather(
-    client: LineageClient, ref: Any, depth: int
-) -> tuple[list[Entity], list[tuple[str, str, str | None]]]:
+def _gather(api: Api, ref: Any, depth: int) -> tuple[list[Entity], list[tuple[str, str, str | None]]]:
     """The entities (described) and associations to copy."""
     if ref is not None:
-        graph = client.trace(ref, direction="both", depth=depth)
-        arns = [v.arn for v in graph.vertices if kind_of_arn(v.arn) in COPIED_KINDS]
+        graph = trace(api, ref, direction="both", depth=depth)
+        arns = [v.arn for v in graph.vertices if sm.kind_of_arn(v.arn) in COPIED_KINDS]
         edges = [(e.source, e.destination, e.type) for e in graph.edges]
     else:
         arns = []
         for kind in COPIED_KINDS:
-            key = {"context": "ContextArn", "action": "ActionArn", "artifact": "ArtifactArn"}.get(
-                kind, "TrialComponentArn"
-            )
-            arns += [r[key] for r in client._list_raw(kind, {})]
+            arns += [r[sm.kind(kind).arn_member] for r in api.list_all(kind)]
         edges = [
             (r["SourceArn"], r["DestinationArn"], r.get("AssociationType"))
-            for r in client._list_raw("association", {})
+            for r in api.list_all("association")
         ]
 
     def describe(arn: str) -> Entity | None:
-        kind = kind_of_arn(arn)
+        kind = sm.kind_of_arn(arn)
         try:
-            return entity_from_describe(kind, client._describe(kind, arn))
+            return entity_from_describe(kind, api.describe(kind, arn))
         except NotFoundError:
             return None
 
-    entities = [e for e in _fan_out(client, describe, arns) if e is not None]
+    entities = [e for e in api.fan_out(describe, arns) if e is not None]
     return entities, edges
 
 
@@ -153,40 +131,31 @@ def _component_row(e: Entity) -> dict:
     return row
 
 
-def _ensure_trial_component(target: LineageClient, e: Entity) -> tuple[str, bool]:
+def _ensure_trial_component(target: Api, e: Entity) -> tuple[str, bool]:
     try:
-        return target.get(e.name, "trial-component").arn, False
+        return crud.get(target, e.name, "trial-component").arn, False
     except NotFoundError:
         pass
-    arn = target._call("create_trial_component", **_component_row(e))["TrialComponentArn"]
+    arn = target.call("create_trial_component", **_component_row(e))["TrialComponentArn"]
     return arn, True
 
 
-def copy(
-    client: LineageClient, to: Any, ref: Any = None, depth: int = 10, *, bulk: bool | None = None
-) -> CopyReport:
+def copy(api: Api, target: Api, ref: Any = None, depth: int = 10, *, bulk: bool | None = None) -> CopyReport:
     """See :meth:`LineageClient.copy`; ``bulk=False`` goes through the API even into a local store."""
-    from .client import LineageClient
-
-    target = (
-        to
-        if isinstance(to, LineageClient)
-        else LineageClient(to, progress=client.progress, max_workers=client.max_workers)
-    )
-    if target.sagemaker is client.sagemaker:
+    if target.sagemaker is api.sagemaker:
         raise LineageError("copy needs another backend as its target, not the one it reads")
-    entities, edges = _gather(client, ref, depth)
-    return write(target, entities, edges, source=_name(client), bulk=bulk)
+    entities, edges = _gather(api, ref, depth)
+    return write(target, entities, edges, source=_name(api), bulk=bulk)
 
 
 def write(
-    target: LineageClient, entities: list[Entity], edges: list, *, source: str, bulk: bool | None = None
+    target: Api, entities: list[Entity], edges: list, *, source: str, bulk: bool | None = None
 ) -> CopyReport:
     """Create ``entities`` and ``edges`` (``(source ARN, destination ARN, type)``, ends named by the
     entities' ARNs) in ``target`` unless they exist: in one transaction into a local store, else
     through the API. ``bulk=True`` insists on the first, ``bulk=False`` on the second."""
     report = CopyReport(source, _name(target))
-    service = local_service_of(target.sagemaker) if bulk is not False else None
+    service = target.service if bulk is not False else None
     if bulk and service is None:
         raise LineageError("bulk copy needs a local store (memory:// or sqlite:///) as the target")
     if service is not None:
@@ -195,13 +164,11 @@ def write(
         arn_map = _through_api(target, entities, report)
         _associations_through_api(target, edges, arn_map, report)
     for arn in arn_map.values():
-        target.refs.invalidate(arn)
+        target.forget(arn)
     return report
 
 
-def _bulk(
-    target: LineageClient, service: Any, entities: list[Entity], edges: list, report: CopyReport
-) -> dict:
+def _bulk(target: Api, service: Any, entities: list[Entity], edges: list, report: CopyReport) -> dict:
     report.bulk = True
     prefix = service.arn_prefix
     arn_map: dict[str, str] = {}
@@ -214,14 +181,14 @@ def _bulk(
             if e.created is not None:
                 row["CreationTime"] = e.created
             rows[e.kind].append(row)
-            arn_map[e.arn] = f"{prefix}experiment-trial-component/{e.name}"
+            arn_map[e.arn] = f"{prefix}{sm.kind(e.kind).arn_resource}/{e.name}"
             continue
         row = _row(e)
         rows[e.kind].append(row)
         if e.kind == "artifact":
             arn_map[e.arn] = service.artifact_arn(row["Source"])
         else:
-            arn_map[e.arn] = f"{prefix}{e.kind}/{e.name}"
+            arn_map[e.arn] = f"{prefix}{sm.kind(e.kind).arn_resource}/{e.name}"
     assocs = []
     for s, d, t in edges:
         if s in arn_map and d in arn_map:
@@ -242,19 +209,20 @@ def _bulk(
                     ("associations", len(assocs))):  # fmt: skip
         new = int(done.get(kind.replace("-", "_"), 0))
         if n:
-            report._count(report.created, kind, new)
-            report._count(report.existing, kind, n - new)
+            report.count(report.created, kind, new)
+            report.count(report.existing, kind, n - new)
     return arn_map
 
 
-def _through_api(target: LineageClient, entities: list[Entity], report: CopyReport) -> dict:
+def _through_api(target: Api, entities: list[Entity], report: CopyReport) -> dict:
     def ensure(e: Entity) -> tuple[Entity, str | None, bool, str | None]:
         try:
             if e.kind == "trial-component":
                 arn, created = _ensure_trial_component(target, e)
                 return e, arn, created, None
             row = _row(e)
-            found, created = target._ensure(
+            found, created = crud.ensure(
+                target,
                 e.kind,
                 name=e.name,
                 type=e.type,
@@ -270,26 +238,89 @@ def _through_api(target: LineageClient, entities: list[Entity], report: CopyRepo
             return e, None, False, f"{e.kind} {e.label}: {exc}"
 
     arn_map: dict[str, str] = {}
-    for e, arn, created, error in _fan_out(target, ensure, entities):
+    for e, arn, created, error in target.fan_out(ensure, entities):
         if error:
             report.errors.append(error)
             continue
         arn_map[e.arn] = arn
-        report._count(report.created if created else report.existing, f"{e.kind}s")
+        report.count(report.created if created else report.existing, f"{e.kind}s")
     return arn_map
 
 
-def _associations_through_api(target: LineageClient, edges: list, arn_map: dict, report: CopyReport) -> None:
+def _associations_through_api(target: Api, edges: list, arn_map: dict, report: CopyReport) -> None:
     todo = [(arn_map[s], arn_map[d], t) for s, d, t in edges if s in arn_map and d in arn_map]
 
     def add(edge: tuple[str, str, str | None]) -> tuple[bool | None, str | None]:
         try:
-            return target._add_association(edge[0], edge[1], edge[2], exist_ok=True), None
+            return crud.add_association(target, edge[0], edge[1], edge[2], exist_ok=True), None
         except LineageError as exc:
             return None, f"association {edge[0]} -> {edge[1]}: {exc}"
 
-    for created, error in _fan_out(target, add, todo):
+    for created, error in target.fan_out(add, todo):
         if error:
             report.errors.append(error)
         else:
-            report._count(report.created if created else report.existing, "associations")
+            report.count(report.created if created else report.existing, "associations")
+
+
+# -- import: a JSON export (or any LineageGraph) recreated here ---------------------------------------
+# What a graph holds is what comes back: each vertex's name, type, source URI and properties, and each
+# edge with its type. A context or action exported without a source URI (a trace names them from their
+# ARNs and does not describe them) gets its original ARN as its source URI: where it came from.
+
+
+def read_graph(source: Any) -> tuple[LineageGraph, str]:
+    """The graph in ``source`` (a LineageGraph, ``to_dict`` data, JSON text or a JSON file's path)
+    and a short name for it."""
+    from ..render.jsonexport import from_dict, from_json
+
+    if isinstance(source, LineageGraph):
+        return source, source.name or "graph"
+    if isinstance(source, dict):
+        return from_dict(source), "graph"
+    if isinstance(source, bytes):
+        return from_json(source), "JSON"
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        return from_json(source), "JSON"
+    if isinstance(source, (str, os.PathLike)):
+        path = os.path.expanduser(os.fspath(source))
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as exc:
+            raise LineageError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise LineageError(f"{path} is not a JSON export (not UTF-8 text)") from None
+        try:
+            return from_json(text), path
+        except LineageError as exc:
+            raise LineageError(f"{path}: {exc}") from None
+    raise LineageError(f"cannot import a {type(source).__name__}: give a LineageGraph, JSON or a file path")
+
+
+def entities_of(graph: LineageGraph) -> tuple[list[Entity], list[tuple[str, str, str | None]], list[str]]:
+    """The graph's vertices as entities to create, its edges, and one line per vertex skipped."""
+    entities, skipped = [], []
+    for v in graph.vertices:
+        kind = sm.KIND_OF_LINEAGE_TYPE.get(v.lineage_type or "")
+        if kind is None:
+            skipped.append(f"{v.arn}: lineage type {v.lineage_type!r} is not imported")
+            continue
+        name = v.name or (None if kind == "artifact" else sm.name_of_arn(v.arn))
+        source_uri = v.source_uri or (None if kind == "trial-component" else v.arn)
+        entities.append(
+            Entity(
+                kind, v.arn, name, v.type or v.lineage_type, source_uri, properties=dict(v.properties or {})
+            )
+        )
+    edges = [(e.source, e.destination, e.type) for e in graph.edges]
+    return entities, edges, skipped
+
+
+def import_graph(api: Api, source: Any, *, bulk: bool | None = None) -> CopyReport:
+    """See :meth:`LineageClient.import_graph`."""
+    graph, label = read_graph(source)
+    entities, edges, skipped = entities_of(graph)
+    report = write(api, entities, edges, source=label, bulk=bulk)
+    report.errors = skipped + report.errors
+    return report

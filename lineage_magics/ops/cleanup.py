@@ -2,11 +2,11 @@
 
 A plan is computed first (nothing deleted); running it deletes associations before the entities
 they touch, with bounded concurrency, a tqdm bar and ``on_progress(done, total)``. A delete that
-finds its target gone counts as done, and an interrupted clean-up is remembered by the client, so
+finds its target gone counts as done, and an interrupted clean-up is remembered by the Api, so
 running it again finishes the job. Members being deleted are also written to a small journal, so a
 clean-up killed between deleting a member's link and the member itself is finished by the next run,
 even from another process: next to an SQLite store (``<store>.cleanups/``), under
-``~/.lineage_magics/cleanups/`` for SageMaker and HTTP, and nowhere for ``memory://`` (the client's
+``~/.lineage_magics/cleanups/`` for SageMaker and HTTP, and nowhere for ``memory://`` (the Api's
 memory of interrupted plans covers that). A journal and its empty folder go when the run completes.
 """
 
@@ -19,17 +19,16 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .copy import local_service_of
-from .entities import Association, Entity, association_from_summary, kind_of_arn, name_of_arn
-from .errors import LineageError, NotFoundError
-from .render.style import escape_html, visible
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .client import LineageClient
+from .. import crud
+from ..api import Api
+from ..entities import Association, Entity, association_from_summary
+from ..errors import LineageError, NotFoundError
+from ..sagemaker import kind_of_arn, name_of_arn
+from ..text import escape_html, html_table, visible
 
 DELETABLE = ("context", "action", "artifact", "trial-component")
 JOURNAL_CHUNK = 64  # members deleted between two writes of the journal
@@ -105,15 +104,11 @@ class CleanupPlan:
         ]
         rows += [("delete", e.kind, e.label, e.type or "") for e in self.entities[:200]]
         rows += [("keep", e.kind, e.label, why) for e, why in self.kept[:200]]
-        body = "".join("<tr>" + "".join(f"<td>{escape_html(str(c))}</td>" for c in r) + "</tr>" for r in rows)
-        shown = len(rows)
         total = len(self.associations) + len(self.entities) + len(self.kept) + len(self.memberships)
-        return (
-            f"<div class='lineage-cleanup-plan'><p>{escape_html(self._summary())}</p>"
-            f"<table><caption>showing {shown} of {total}</caption>"
-            "<thead><tr><th>action</th><th>kind</th><th>what</th><th>type / reason</th></tr></thead>"
-            f"<tbody>{body}</tbody></table></div>"
+        table = html_table(
+            ["action", "kind", "what", "type / reason"], rows, caption=f"showing {len(rows)} of {total}"
         )
+        return f"<div class='lineage-cleanup-plan'><p>{escape_html(self._summary())}</p>{table}</div>"
 
 
 @dataclass
@@ -149,51 +144,41 @@ class CleanupReport:
 # -- planning ----------------------------------------------------------------------------
 
 
-def _associations(client: LineageClient, arn: str) -> list[dict]:
-    out = client._list_raw("association", {"SourceArn": arn})
-    inc = client._list_raw("association", {"DestinationArn": arn})
-    return out + [r for r in inc if r["SourceArn"] != arn]
-
-
-def plan_delete(client: LineageClient, ref: Any, cascade: bool = False) -> CleanupPlan:
+def plan_delete(api: Api, ref: Any, cascade: bool = False) -> CleanupPlan:
     """The plan for deleting one entity. With ``cascade``: its associations; for a trial or trial
     component its trial memberships; for an experiment its trials (and their memberships) too."""
-    entity = client.get(ref)
+    entity = crud.get(api, ref)
     plan = CleanupPlan(entity, [entity], kind="cascade delete" if cascade else "delete")
     if not cascade:
         return plan
     if entity.kind in ("context", "action", "artifact", "trial-component", "experiment"):
-        plan.associations = [association_from_summary(r) for r in _associations(client, entity.arn)]
+        plan.associations = [association_from_summary(r) for r in api.associations_of(entity.arn)]
     if entity.kind == "trial-component":
-        trials = client._list_raw("trial", {"TrialComponentName": entity.name})
+        trials = api.list_all("trial", {"TrialComponentName": entity.name})
         plan.memberships = [(entity.name, t["TrialName"]) for t in trials]
     elif entity.kind == "trial":
-        tcs = client._list_raw("trial-component", {"TrialName": entity.name})
+        tcs = api.list_all("trial-component", {"TrialName": entity.name})
         plan.memberships = [(t["TrialComponentName"], entity.name) for t in tcs]
     elif entity.kind == "experiment":
-        for t in client._list_raw("trial", {"ExperimentName": entity.name}):
+        for t in api.list_all("trial", {"ExperimentName": entity.name}):
             plan.entities.insert(0, Entity("trial", t["TrialArn"], t["TrialName"]))
-            tcs = client._list_raw("trial-component", {"TrialName": t["TrialName"]})
+            tcs = api.list_all("trial-component", {"TrialName": t["TrialName"]})
             plan.memberships += [(c["TrialComponentName"], t["TrialName"]) for c in tcs]
     return plan
 
 
-def plan_cleanup(client: LineageClient, context_ref: Any) -> CleanupPlan:
+def plan_cleanup(api: Api, context_ref: Any) -> CleanupPlan:
     """The context, its members (the entities it links to with AssociatedWith) that nothing outside
     the context uses, and every association of what is deleted."""
-    ctx = client.get(context_ref, "context")
-    ctx_assocs = _associations(client, ctx.arn)
+    ctx = crud.get(api, context_ref, "context")
+    ctx_assocs = api.associations_of(ctx.arn)
     members = {
         r["DestinationArn"]: r
         for r in ctx_assocs
         if r["SourceArn"] == ctx.arn and r.get("AssociationType") == "AssociatedWith"
     }
     arns = list(members)
-    if len(arns) > 1 and client.max_workers > 1 and local_service_of(client.sagemaker) is None:
-        with ThreadPoolExecutor(max_workers=client.max_workers) as pool:
-            member_assocs = dict(zip(arns, pool.map(lambda a: _associations(client, a), arns), strict=True))
-    else:
-        member_assocs = {a: _associations(client, a) for a in arns}
+    member_assocs = dict(zip(arns, api.fan_out(api.associations_of, arns), strict=True))
     inside = set(arns) | {ctx.arn}
     plan = CleanupPlan(ctx, kind="cleanup")
     doomed = {ctx.arn}
@@ -228,15 +213,15 @@ def plan_cleanup(client: LineageClient, context_ref: Any) -> CleanupPlan:
 # -- the journal of members in flight ------------------------------------------------------
 
 
-def journal_path(client: LineageClient, target_arn: str) -> str | None:
+def journal_path(api: Api, target_arn: str) -> str | None:
     """Where the journal of a clean-up of ``target_arn`` goes (None: kept in memory only)."""
-    service = local_service_of(client.sagemaker)
+    service = api.service
     if service is not None:
         if service.store.path == ":memory:":
             return None
         folder, key = service.store.path + ".cleanups", target_arn
     else:
-        endpoint = getattr(getattr(client.sagemaker, "meta", None), "endpoint_url", "")
+        endpoint = api.endpoint
         if not endpoint:
             return None
         folder, key = os.path.expanduser("~/.lineage_magics/cleanups"), f"{endpoint}\n{target_arn}"
@@ -249,8 +234,8 @@ class _Journal:
     Deleting a member takes two calls (its link, then itself); a process killed between them would
     leave a member no new plan can find. The journal names those members until they are gone."""
 
-    def __init__(self, client: LineageClient, target_arn: str):
-        self.path = journal_path(client, target_arn)
+    def __init__(self, api: Api, target_arn: str):
+        self.path = journal_path(api, target_arn)
         self.lock = threading.Lock()
         self.inflight: dict[str, list] = {}
 
@@ -314,13 +299,13 @@ class _Journal:
 
 
 class _Progress:
-    def __init__(self, client: LineageClient, total: int, desc: str, on_progress: Callable | None):
+    def __init__(self, api: Api, total: int, desc: str, on_progress: Callable | None):
         from tqdm.auto import tqdm
 
         self.done = 0
         self.total = total
         self.on_progress = on_progress
-        self.bar = tqdm(total=total, desc=desc, disable=not client.progress, leave=False)
+        self.bar = tqdm(total=total, desc=desc, disable=not api.progress, leave=False)
 
     def step(self, n: int = 1) -> None:
         self.done += n
@@ -333,7 +318,7 @@ class _Progress:
 
 
 def run_plan(
-    client: LineageClient,
+    api: Api,
     plan: CleanupPlan,
     *,
     on_progress: Callable[[int, int], Any] | None = None,
@@ -356,20 +341,18 @@ def run_plan(
     first = [a for a in plan.associations if id(a) not in paired_ids]
     members = [e for e in plan.entities if e.arn != target]
     last = [e for e in plan.entities if e.arn == target]
-    progress = _Progress(client, len(plan), f"{plan.kind} {plan.target.label}", on_progress)
-    # An in-process store answers one call at a time: threads would only take turns with the GIL.
-    serial = client.max_workers <= 1 or local_service_of(client.sagemaker) is not None
-    journal = _Journal(client, target)
+    progress = _Progress(api, len(plan), f"{plan.kind} {plan.target.label}", on_progress)
+    journal = _Journal(api, target)
     journal.inflight = {e.arn: [e.kind, e.arn, e.name, e.type] for e in journal.load()}
 
     def drop_association(a: Association) -> tuple[str, Any, bool]:
-        return "association", a, client._delete_association_raw(a.source_arn, a.destination_arn)
+        return "association", a, crud.delete_association(api, a.source_arn, a.destination_arn)
 
     def drop_membership(m: tuple[str, str]) -> tuple[str, Any, bool]:
-        return "membership", m, client._remove_trial_component_raw(m[1], m[0])
+        return "membership", m, crud.remove_trial_component(api, m[1], m[0])
 
     def drop_entity(e: Entity) -> tuple[str, Any, bool]:
-        return "entity", e, client._delete_raw(e.kind, e.arn)
+        return "entity", e, crud.delete_entity(api, e.kind, e.arn)
 
     gone: list[str] = []  # members deleted (or found gone) in the current chunk
 
@@ -414,11 +397,11 @@ def run_plan(
     def run_phase(func: Callable, items: list, steps: Callable[[Any], int]) -> None:
         if not items:
             return
-        if serial:
+        pool = api.pool(len(items))  # None for an in-process store: its calls take turns
+        if pool is None:
             for item in items:
                 settle(item, lambda item=item: func(item), steps)
             return
-        pool = ThreadPoolExecutor(max_workers=min(client.max_workers, len(items)))
         try:
             pending = {pool.submit(func, it): it for it in items}
             for fut in as_completed(pending):  # one waiter a future (wait() in a loop was quadratic)
@@ -446,14 +429,14 @@ def run_plan(
         elif last:
             report.errors.append(f"{describe(last[0])}: not deleted because of the errors above")
     except BaseException:
-        client._pending_cleanups[target] = plan
+        api.pending_cleanups[target] = plan
         raise
     finally:
         progress.close()
     if report.errors:
-        client._pending_cleanups[target] = plan
+        api.pending_cleanups[target] = plan
     else:
-        client._pending_cleanups.pop(target, None)
+        api.pending_cleanups.pop(target, None)
         with journal.lock:
             if not journal.inflight:
                 journal.remove()
@@ -461,55 +444,55 @@ def run_plan(
 
 
 def cleanup(
-    client: LineageClient,
+    api: Api,
     context_ref: Any,
     dry_run: bool = False,
     on_progress: Callable[[int, int], Any] | None = None,
 ) -> CleanupPlan | CleanupReport:
     """Plan (and unless ``dry_run``, run) the clean-up of a context. A clean-up of the same context
-    that was interrupted earlier through this client is finished as well."""
+    that was interrupted earlier through this Api is finished as well."""
     if isinstance(context_ref, CleanupPlan):
         plan = context_ref
     else:
         try:
-            plan = plan_cleanup(client, context_ref)
+            plan = plan_cleanup(api, context_ref)
         except NotFoundError:
-            pending = _pending_for(client, context_ref)
+            pending = _pending_for(api, context_ref)
             if pending is None:
                 raise
             plan = pending
         else:
-            pending = client._pending_cleanups.get(plan.target.arn)
+            pending = api.pending_cleanups.get(plan.target.arn)
             if pending is not None:
                 plan = plan.merge(pending)
-            left = _Journal(client, plan.target.arn).load()
+            left = _Journal(api, plan.target.arn).load()
             if left:
                 plan = plan.merge(CleanupPlan(plan.target, left))
     if dry_run:
         return plan
-    return run_plan(client, plan, on_progress=on_progress)
+    return run_plan(api, plan, on_progress=on_progress)
 
 
-def _pending_for(client: LineageClient, ref: Any) -> CleanupPlan | None:
-    for arn, plan in client._pending_cleanups.items():
+def _pending_for(api: Api, ref: Any) -> CleanupPlan | None:
+    for arn, plan in api.pending_cleanups.items():
         if ref in (arn, plan.target.name) or (isinstance(ref, Entity) and ref.arn == arn):
             return plan
     return None
 
 
 def delete(
-    client: LineageClient,
+    api: Api,
     ref: Any,
     cascade: bool = False,
     dry_run: bool = False,
     on_progress: Callable[[int, int], Any] | None = None,
 ) -> CleanupPlan | CleanupReport:
     """See :meth:`LineageClient.delete`: errors raise (a clean-up reports them instead)."""
-    plan = plan_delete(client, ref, cascade=cascade)
+    plan = plan_delete(api, ref, cascade=cascade)
     if dry_run:
         return plan
-    report = run_plan(client, plan, on_progress=on_progress)
-    client._pending_cleanups.pop(plan.target.arn, None)
+    report = run_plan(api, plan, on_progress=on_progress)
+    api.pending_cleanups.pop(plan.target.arn, None)
     if report.exceptions:
         raise report.exceptions[0]
     return report

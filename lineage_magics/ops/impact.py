@@ -3,15 +3,13 @@ that reaches each."""
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .graph import LineageGraph, Vertex
-from .render.style import escape_html, visible
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .client import LineageClient
+from ..api import Api
+from ..graph import LineageGraph, Vertex, breadth_first
+from ..text import escape_html, html_table, visible
+from .trace import trace
 
 
 @dataclass
@@ -79,14 +77,11 @@ class ImpactReport:
             f"<div class='lineage-impact'><p>{escape_html(self.start.label)}: {len(self.items)} downstream</p>"
         ]
         for (lt, t), items in self.groups.items():
-            rows = "".join(
-                f"<tr><td>{escape_html(it.vertex.label)}</td><td>{it.depth}</td><td>{escape_html(' → '.join(it.labels))}</td></tr>"
-                for it in items[:200]
-            )
+            rows = [(it.vertex.label, it.depth, " → ".join(it.labels)) for it in items[:200]]
+            caption = f"showing {min(len(items), 200)} of {len(items)}"
             parts.append(
                 f"<h4>{escape_html(lt or '?')} / {escape_html(t or '?')} ({len(items)})</h4>"
-                f"<table><caption>showing {min(len(items), 200)} of {len(items)}</caption>"
-                f"<thead><tr><th>name</th><th>depth</th><th>path</th></tr></thead><tbody>{rows}</tbody></table>"
+                + html_table(["name", "depth", "path"], rows, caption=caption)
             )
         parts.append("</div>")
         return "".join(parts)
@@ -116,14 +111,10 @@ def impact_of(graph: LineageGraph) -> ImpactReport:
     adj: dict[str, list[str]] = {}
     for e in graph.edges:
         adj.setdefault(e.source, []).append(e.destination)
-    parent: dict[str, str | None] = {graph.start: None}
-    queue = deque([graph.start])
-    while queue:
-        v = queue.popleft()
-        for w in adj.get(v, ()):
-            if w not in parent and w in graph:
-                parent[w] = v
-                queue.append(w)
+    reached = breadth_first(
+        [(graph.start, None)], lambda v, _: ((w, v) for w in adj.get(v, ()) if w in graph)
+    )
+    parent = {arn: via for arn, (_, via) in reached.items()}
     start = graph.vertex(graph.start) if graph.start in graph else Vertex(graph.start, None)
     report = ImpactReport(start, graph)
     for v in graph.vertices:
@@ -137,6 +128,6 @@ def impact_of(graph: LineageGraph) -> ImpactReport:
     return report
 
 
-def impact(client: LineageClient, ref: Any, depth: int = 10) -> ImpactReport:
+def impact(api: Api, ref: Any, depth: int = 10) -> ImpactReport:
     """See :meth:`LineageClient.impact`."""
-    return impact_of(client.trace(ref, direction="down", depth=depth))
+    return impact_of(trace(api, ref, direction="down", depth=depth))

@@ -1,27 +1,12 @@
-"""A declared workflow (the ``%%lineage context`` cell as data), consumed by ``LineageClient.apply``."""
+"""A declared workflow (the ``%%lineage context`` cell as data), consumed by ``ops.apply``.
+
+An edge without a type takes :func:`lineage_magics.sagemaker.default_association_type`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 ENTITY_KINDS = ("artifact", "action", "context")
-
-
-def default_association_type(source_kind: str, destination_kind: str) -> str:
-    """The association type SageMaker itself uses between two kinds of entity.
-
-    artifact -> action: ContributedTo; action -> artifact: Produced;
-    artifact -> artifact: DerivedFrom; anything else: AssociatedWith.
-    Kinds are lower-case: artifact, action, context, trial-component, experiment.
-    """
-    pair = (source_kind, destination_kind)
-    if pair == ("artifact", "action"):
-        return "ContributedTo"
-    if pair == ("action", "artifact"):
-        return "Produced"
-    if pair == ("artifact", "artifact"):
-        return "DerivedFrom"
-    return "AssociatedWith"
 
 
 @dataclass(frozen=True)

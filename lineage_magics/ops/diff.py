@@ -7,13 +7,12 @@ endpoints' keys."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .graph import LineageGraph, Vertex
-from .render.style import escape_html, visible
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .client import LineageClient
+from ..api import Api
+from ..graph import LineageGraph, Vertex
+from ..text import escape_html, html_table, visible
+from .trace import context_graph
 
 Key = tuple
 
@@ -154,18 +153,13 @@ class GraphDiff:
     def _repr_html_(self) -> str:
         rows = self.rows()
         colour = {"added": "#1a7f37", "removed": "#cf222e", "changed": "#9a6700"}
-        body = "".join(
-            f"<tr style='color:{colour[r['change']]}'>"
-            + "".join(f"<td>{escape_html('' if r[c] is None else str(r[c]))}</td>" for c in r)
-            + "</tr>"
-            for r in rows[:200]
+        table = html_table(
+            ["change", "what", "lineage type", "type", "name", "detail"],
+            [["" if v is None else v for v in r.values()] for r in rows[:200]],
+            caption=f"showing {min(len(rows), 200)} of {len(rows)}",
+            row_colours=[colour[r["change"]] for r in rows[:200]],
         )
-        head = "".join(f"<th>{c}</th>" for c in ("change", "what", "lineage type", "type", "name", "detail"))
-        return (
-            f"<div class='lineage-diff'><p>{escape_html(self._title())}</p><table>"
-            f"<caption>showing {min(len(rows), 200)} of {len(rows)}</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-        )
+        return f"<div class='lineage-diff'><p>{escape_html(self._title())}</p>{table}</div>"
 
     def to_dataframe(self):
         import pandas as pd
@@ -222,11 +216,11 @@ def diff_graphs(a: LineageGraph, b: LineageGraph) -> GraphDiff:
     return out
 
 
-def diff(client: LineageClient, a: Any, b: Any) -> GraphDiff:
+def diff(api: Api, a: Any, b: Any) -> GraphDiff:
     """See :meth:`LineageClient.diff`: refs are contexts (their graphs: the context, its members and
     the links among them, with properties), or LineageGraphs as they are."""
-    ga = a if isinstance(a, LineageGraph) else client.context_graph(a)
-    gb = b if isinstance(b, LineageGraph) else client.context_graph(b)
+    ga = a if isinstance(a, LineageGraph) else context_graph(api, a)
+    gb = b if isinstance(b, LineageGraph) else context_graph(api, b)
     return diff_graphs(ga, gb)
 
 
