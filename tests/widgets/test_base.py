@@ -7,9 +7,9 @@ import logging
 import ipywidgets as w
 import pytest
 
-import widgets
+from lineage_magics import widgets
 from lineage_magics.errors import LineageError, NotFoundError
-from widgets.base import FormError, LineageForm
+from lineage_magics.widgets.base import FormError, LineageForm
 
 
 class Probe(LineageForm):
