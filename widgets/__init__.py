@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from lineage_magics.errors import LineageError
+from lineage_magics.text import did_you_mean
 
 from .base import FormError, LineageForm
 from .cleanup import CleanupForm
@@ -47,11 +48,7 @@ def form(kind: str, client: Any = None, ref: Any = None, **kwargs: Any) -> Linea
     start for ``explore`` and the context for ``cleanup``; other keywords go to the form.
     """
     if kind not in FORMS:
-        import difflib
-
-        close = difflib.get_close_matches(kind, FORMS, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise LineageError(f"no form {kind!r}{hint}; forms: {', '.join(FORMS)}")
+        raise LineageError(f"no form {kind!r}{did_you_mean(kind, FORMS)}; forms: {', '.join(FORMS)}")
     if ref is not None:
         kwargs[_REF_ARGUMENT[kind]] = ref
     return FORMS[kind](client, **kwargs)

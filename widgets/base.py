@@ -13,7 +13,7 @@ import ipywidgets as w
 from lineage_magics.errors import LineageError
 from lineage_magics.text import escape_html as escape
 
-log = logging.getLogger("widgets")
+log = logging.getLogger("lineage_magics.widgets")
 
 _COLOURS = {"info": "#555", "busy": "#555", "ok": "#1a7f37", "error": "#c62828"}
 
@@ -54,7 +54,7 @@ class LineageForm(w.VBox):
     Subclasses build their children and call ``super().__init__(client, children)``.
     Button and observer callbacks go through :meth:`action` / :meth:`guard`, so an
     exception never escapes silently: it is shown in red in the status line, kept in
-    ``self.error`` and logged to the ``widgets`` logger (a bug with its traceback).
+    ``self.error`` and logged to the ``lineage_magics.widgets`` logger (a bug with its traceback).
     ``register_callback(fn)`` calls ``fn(value)`` whenever the form produces a new value.
     """
 

@@ -465,14 +465,14 @@ def test_import_a_json_export_into_another_store(mnist, tmp_path):
 
 @pytest.mark.parametrize("kind", ["entity", "link", "explore", "cleanup"])
 def test_form_builds_each_widget(mnist, kind):
-    import widgets
+    from lineage_magics import widgets
 
     form = line(mnist, f"form {kind}")
     assert isinstance(form, widgets.FORMS[kind])
 
 
 def test_form_with_ref_and_o(mnist):
-    import widgets
+    from lineage_magics import widgets
 
     ok(mnist, "%lineage form explore mnist-model -o f")
     assert isinstance(mnist.user_ns["f"], widgets.ExploreForm)

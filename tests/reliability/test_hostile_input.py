@@ -203,9 +203,9 @@ def test_entity_list_and_plan_outputs(store):
 def test_widget_html(store):
     import ipywidgets as w
 
-    from widgets.base import walk
-    from widgets.cleanup import CleanupForm
-    from widgets.explorer import ExploreForm
+    from lineage_magics.widgets.base import walk
+    from lineage_magics.widgets.cleanup import CleanupForm
+    from lineage_magics.widgets.explorer import ExploreForm
 
     lc, ctx, made = store
     explore = ExploreForm(lc, start=ctx.arn, depth=2)

@@ -7,9 +7,9 @@ import logging
 import ipywidgets as w
 import pytest
 
-import widgets
+from lineage_magics import widgets
 from lineage_magics.errors import LineageError, NotFoundError
-from widgets.base import FormError, LineageForm
+from lineage_magics.widgets.base import FormError, LineageForm
 
 
 class Probe(LineageForm):
@@ -103,7 +103,7 @@ def test_errors_are_shown_and_logged(client, caplog, error, shown):
         raise error
 
     form = Probe(client, fail)
-    with caplog.at_level(logging.INFO, logger="widgets"):
+    with caplog.at_level(logging.INFO, logger="lineage_magics.widgets"):
         form.go.click()
     assert form.status == shown and form.error is error
     record = caplog.records[-1]

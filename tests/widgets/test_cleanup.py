@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from widgets import CleanupForm
+from lineage_magics.widgets import CleanupForm
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lineage_magics.errors import ServiceError
-from widgets import EntityForm, ExploreForm, FormError
-from widgets.entity_form import MAX_PROPERTIES
+from lineage_magics.widgets import EntityForm, ExploreForm, FormError
+from lineage_magics.widgets.entity_form import MAX_PROPERTIES
 
 
 def fill(form, kind, name="", type_="", uri=""):

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from widgets import ExploreForm
+from lineage_magics.widgets import ExploreForm
 
 # a 12-vertex training workflow: (source, destination) by name; artifacts are "a-*"
 ARTIFACTS = {

@@ -15,7 +15,7 @@ def build(p) -> None:
 
 
 def run(m, args, cell):
-    import widgets
+    from ... import widgets  # lineage_magics.widgets (the repository's widgets/ folder)
 
     kwargs = {"ref": args.ref} if args.ref else {}
     return m.deliver(args, widgets.form(args.kind, m.client, **kwargs))
