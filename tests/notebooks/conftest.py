@@ -30,16 +30,20 @@ def lab_key() -> str:
     return digest.hexdigest()[:16]
 
 
+def env_outside() -> dict[str, str]:
+    """The tests' environment without what would point another Python at the venv running them."""
+    return {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+
+
 @pytest.fixture(scope="session")
 def lab_venv() -> Path:
     key, stamp = lab_key(), LAB_VENV / "lineage-magics-key"
     if not (stamp.exists() and stamp.read_text() == key):
         shutil.rmtree(LAB_VENV, ignore_errors=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
     built = subprocess.run(
         ["./run", "lab", "--version"],
         cwd=REPO,
-        env={**env, "LINEAGE_VENV": str(LAB_VENV)},
+        env={**env_outside(), "LINEAGE_VENV": str(LAB_VENV)},
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,

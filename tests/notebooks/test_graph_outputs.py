@@ -159,9 +159,9 @@ def test_geometry_is_masked_and_everything_else_kept():
 
 
 def test_only_svg_is_touched():
-    normalise_in = load_conftest().SVG_ELEMENT
+    tutorials = load_conftest()
     html = '<table width="100"><tr><td x="1">3</td></tr></table><svg width="7pt"><text x="1">a</text></svg>'
-    masked = normalise_in.sub(load_conftest().normalise_svg, html)
+    masked = tutorials.SVG_ELEMENT.sub(tutorials.normalise_svg, html)
     assert (
         masked
         == '<table width="100"><tr><td x="1">3</td></tr></table><svg width="#pt"><text x="#">a</text></svg>'

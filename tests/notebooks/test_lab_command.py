@@ -24,6 +24,8 @@ import nbformat
 import pytest
 from jupyter_client import BlockingKernelClient
 
+from .conftest import env_outside
+
 REPO = Path(__file__).resolve().parents[2]
 TUTORIALS = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
 QUICKSTART = "01-quickstart-magics.ipynb"
@@ -180,15 +182,13 @@ def test_run_lab_serves_the_tutorials_and_runs_the_quickstart(lab, tmp_path):
 
 def output_kinds(nb) -> list[set[str]]:
     """Per code cell, what it showed: MIME types, ``stream:stdout``/``stream:stderr``, ``error``."""
-    return [
-        {
-            kind
-            for o in cell.outputs
-            for kind in (o.get("data") or {f"{o.output_type}:{o.get('name', '')}".rstrip(":"): None})
-        }
-        for cell in nb.cells
-        if cell.cell_type == "code"
-    ]
+
+    def kinds(output) -> set[str]:
+        if "data" in output:
+            return set(output.data)
+        return {f"stream:{output.name}" if output.output_type == "stream" else output.output_type}
+
+    return [set().union(*map(kinds, c.outputs)) for c in nb.cells if c.cell_type == "code"]
 
 
 @pytest.mark.slow
@@ -207,11 +207,6 @@ def test_every_tutorial_runs_top_to_bottom_in_the_environment_run_lab_builds(lab
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         nbformat.write(blank, work / name)
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME") and not k.startswith("LINEAGE_")
-    }
     run = subprocess.run(
         [
             str(lab_venv / "bin" / "jupyter"),
@@ -225,7 +220,7 @@ def test_every_tutorial_runs_top_to_bottom_in_the_environment_run_lab_builds(lab
             *TUTORIALS,
         ],
         cwd=work,
-        env=env,
+        env=env_outside(),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
