@@ -20,6 +20,7 @@ packages need them; tests that must not touch the home folder point ``HOME`` els
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -35,24 +36,20 @@ FIXED = {
     "AWS_EC2_METADATA_DISABLED": "true",
 }
 REMOVED_PREFIXES = ("AWS_", "LINEAGE_MAGICS_", "LINEAGE_SERVE_", "LANGUAGE")
-_settings: Path | None = None
 
 
 def pytest_configure(config):
-    global _settings
-    _settings = Path(tempfile.mkdtemp(prefix="lineage-magics-test-settings-"))
+    settings = Path(tempfile.mkdtemp(prefix="lineage-magics-test-settings-"))
+    # removed at exit, after IPython's own exit handlers (registered later, run earlier) have
+    # written the history of the shells the tests made there
+    atexit.register(shutil.rmtree, settings, ignore_errors=True)
     for name in [n for n in os.environ if n.startswith(REMOVED_PREFIXES)]:
         del os.environ[name]
     os.environ.update(
         FIXED,
-        AWS_CONFIG_FILE=str(_settings / "aws-config-absent"),
-        AWS_SHARED_CREDENTIALS_FILE=str(_settings / "aws-credentials-absent"),
-        IPYTHONDIR=str(_settings / "ipython"),
-        JUPYTER_CONFIG_DIR=str(_settings / "jupyter"),
+        AWS_CONFIG_FILE=str(settings / "aws-config-absent"),
+        AWS_SHARED_CREDENTIALS_FILE=str(settings / "aws-credentials-absent"),
+        IPYTHONDIR=str(settings / "ipython"),
+        JUPYTER_CONFIG_DIR=str(settings / "jupyter"),
     )
     time.tzset()
-
-
-def pytest_unconfigure(config):
-    if _settings is not None:
-        shutil.rmtree(_settings, ignore_errors=True)
