@@ -1,8 +1,10 @@
 """Binder: binder/ follows repo2docker's conventions, and what it installs runs the quickstart.
 
-The slow test does what repo2docker does with this folder, on this machine: a fresh venv,
-``pip install -r binder/requirements.txt`` from the repository's root, then the quickstart executed
-by a kernel of that venv launched through ``binder/start`` (as Binder launches everything).
+Binder installs what ``./run lab`` installs (``-e .[lab]``), so the slow test starts from the venv
+that command builds (``lab_venv``, tests/notebooks/conftest.py; every tutorial is run there by
+test_lab_command.py), does what repo2docker does with this folder, ``pip install -r
+binder/requirements.txt`` from the repository's root, then executes the quickstart on a kernel of that
+venv launched through ``binder/start`` (as Binder launches everything).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ def test_binder_folder_follows_repo2docker_conventions():
     assert not (BINDER / "environment.yml").exists(), "pick one of environment.yml and requirements.txt"
     # with a binder/ folder the package is not installed by itself: requirements.txt must install it
     assert any(re.fullmatch(r"-e \.(\[[\w,]+\])?", ln) for ln in lines("requirements.txt"))
+    assert lines("requirements.txt") == ["-e .[lab]"], "Binder must install what ./run lab installs"
     assert "graphviz" in lines("apt.txt"), "apt.txt must provide the dot binary"
     assert re.fullmatch(r"python-3\.(1[0-4])", lines("runtime.txt")[0])
     start = BINDER / "start"
@@ -71,10 +74,8 @@ def kernel_through_start(kernels: Path, python: Path) -> str:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
-def test_binder_requirements_install_into_a_fresh_venv_and_run_the_quickstart(tmp_path):
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
+def test_binder_requirements_install_and_run_the_quickstart_through_start(lab_venv, tmp_path):
+    python = lab_venv / "bin" / "python"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "-r", str(BINDER / "requirements.txt")],
         cwd=REPO,

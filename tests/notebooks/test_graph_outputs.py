@@ -159,10 +159,13 @@ def test_geometry_is_masked_and_everything_else_kept():
 
 
 def test_only_svg_is_touched():
-    normalise_in = load_conftest().SVG_ELEMENT
+    tutorials = load_conftest()
     html = '<table width="100"><tr><td x="1">3</td></tr></table><svg width="7pt"><text x="1">a</text></svg>'
-    masked = normalise_in.sub(load_conftest().normalise_svg, html)
-    assert masked == '<table width="100"><tr><td x="1">3</td></tr></table><svg width="#pt"><text x="#">a</text></svg>'
+    masked = tutorials.SVG_ELEMENT.sub(tutorials.normalise_svg, html)
+    assert (
+        masked
+        == '<table width="100"><tr><td x="1">3</td></tr></table><svg width="#pt"><text x="#">a</text></svg>'
+    )
 
 
 # -- nbval on edited copies ------------------------------------------------------------------
@@ -175,9 +178,13 @@ def test_nbval_ignores_geometry_and_catches_every_meaningful_change(tmp_path):
     folder = tutorials_folder(
         tmp_path,
         {
-            "geometry.ipynb": quickstart_copy(context_edit=shift_geometry, trace_edits=[None, shift_geometry]),
+            "geometry.ipynb": quickstart_copy(
+                context_edit=shift_geometry, trace_edits=[None, shift_geometry]
+            ),
             "meaning.ipynb": quickstart_copy(
-                context_edit=lambda svg: edit_once(svg, r">mnist&#45;test&#45;labels</text>", ">mnist&#45;test&#45;label</text>"),
+                context_edit=lambda svg: edit_once(
+                    svg, r">mnist&#45;test&#45;labels</text>", ">mnist&#45;test&#45;label</text>"
+                ),
                 trace_edits=[None] + [lambda svg, e=e: edit_once(svg, *e) for _, e in edits],
             ),
         },
@@ -222,7 +229,12 @@ def fontconfig_file(folder: Path, family: str) -> Path:
 
 def dot_svg(source: str, env: dict | None = None) -> str:
     return subprocess.run(
-        ["dot", "-Tsvg"], input=source, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=True
+        ["dot", "-Tsvg"],
+        input=source,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 

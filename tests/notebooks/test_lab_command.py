@@ -24,6 +24,8 @@ import nbformat
 import pytest
 from jupyter_client import BlockingKernelClient
 
+from .conftest import env_outside
+
 REPO = Path(__file__).resolve().parents[2]
 TUTORIALS = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
 QUICKSTART = "01-quickstart-magics.ipynb"
@@ -41,7 +43,7 @@ class Lab:
     def __init__(self, port: int, token: str, process: subprocess.Popen, log: Path):
         self.port, self.token, self.process, self.log = port, token, process, log
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+    def fetch(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(
             f"http://127.0.0.1:{self.port}{path}",
@@ -51,10 +53,13 @@ class Lab:
         )
         try:
             with urllib.request.urlopen(req, timeout=30) as r:
-                raw = r.read()
-                return r.status, json.loads(raw) if raw else {}
+                return r.status, r.read()
         except urllib.error.HTTPError as e:
-            return e.code, {}
+            return e.code, b""
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        status, raw = self.fetch(method, path, body)
+        return status, json.loads(raw) if raw else {}
 
     def wait_until_up(self, deadline: float) -> dict:
         while time.monotonic() < deadline:
@@ -94,7 +99,7 @@ def lab(tmp_path):
     log = tmp_path / "lab.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            ["./run", "lab", "--no-browser", f"--port={port}", f"--ServerApp.token={token}", "--allow-root"],
+            ["./run", "lab", "--no-browser", f"--port={port}", f"--ServerApp.token={token}"],
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -135,6 +140,12 @@ def run_cells(connection_file: Path, cells: list) -> list[dict]:
 def test_run_lab_serves_the_tutorials_and_runs_the_quickstart(lab, tmp_path):
     status = lab.wait_until_up(time.monotonic() + 600)
     assert "started" in status
+    said = "running as root: starting JupyterLab with --allow-root"
+    assert (said in lab.log.read_text()) == (os.geteuid() == 0), lab.log.read_text()[-3000:]
+
+    code, page = lab.fetch("GET", f"/lab/tree/{QUICKSTART}")  # the page a browser opens
+    assert code == 200
+    assert b"jupyter-config-data" in page and QUICKSTART.encode() in page, page[:2000]
 
     code, listing = lab.request("GET", "/api/contents")
     assert code == 200
@@ -167,3 +178,62 @@ def test_run_lab_serves_the_tutorials_and_runs_the_quickstart(lab, tmp_path):
     assert svgs, "no cell showed an SVG graph"
     assert all(o["data"]["image/svg+xml"].lstrip().startswith(("<?xml", "<svg", "<!--")) for o in svgs)
     assert any("%lineage trace" in o["source"] for o in svgs)
+
+
+def output_kinds(nb) -> list[set[str]]:
+    """Per code cell, what it showed: MIME types, ``stream:stdout``/``stream:stderr``, ``error``."""
+
+    def kinds(output) -> set[str]:
+        if "data" in output:
+            return set(output.data)
+        return {f"stream:{output.name}" if output.output_type == "stream" else output.output_type}
+
+    return [set().union(*map(kinds, c.outputs)) for c in nb.cells if c.cell_type == "code"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_every_tutorial_runs_top_to_bottom_in_the_environment_run_lab_builds(lab_venv, tmp_path):
+    """Restart and run all, for each tutorial, on a kernel of the ``./run lab`` (and Binder) venv."""
+    check = subprocess.run([str(lab_venv / "bin" / "python"), "-c", "import nbval"], capture_output=True)
+    assert check.returncode != 0, "the venv has the test extras: it is not the one ./run lab builds"
+
+    work, executed = tmp_path / "notebooks", tmp_path / "executed"
+    work.mkdir()
+    committed = {name: nbformat.read(REPO / "notebooks" / name, as_version=4) for name in TUTORIALS}
+    for name, nb in committed.items():
+        blank = nbformat.from_dict(nb)
+        for cell in blank.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(blank, work / name)
+    run = subprocess.run(
+        [
+            str(lab_venv / "bin" / "jupyter"),
+            "nbconvert",
+            "--to=notebook",
+            "--execute",
+            "--ExecutePreprocessor.kernel_name=python3",
+            "--ExecutePreprocessor.timeout=600",
+            "--ExecutePreprocessor.store_widget_state=False",
+            f"--output-dir={executed}",
+            *TUTORIALS,
+        ],
+        cwd=work,
+        env=env_outside(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
+    assert run.returncode == 0, run.stderr[-5000:]
+
+    for name in TUTORIALS:
+        nb = nbformat.read(executed / name, as_version=4)
+        cells = [c for c in nb.cells if c.cell_type == "code"]
+        assert [c.execution_count for c in cells] == list(range(1, len(cells) + 1)), name
+        errors = [o for c in cells for o in c.outputs if o.output_type == "error"]
+        assert not errors, f"{name}: {errors[0].ename}: {errors[0].evalue}"
+        # the same kinds of output as the committed notebook (made with the test extras): an SVG,
+        # a table, no stderr where there was none
+        assert output_kinds(nb) == output_kinds(committed[name]), name
