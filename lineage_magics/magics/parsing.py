@@ -14,6 +14,13 @@ from .dsl import normalise_association_type, strip_comment
 LINEAGE_TYPES = sm.LINEAGE_TYPES
 
 
+HELP_WIDTH = 100  # a notebook's output has no terminal width: the help reads the same in every kernel
+
+
+def _help_formatter(prog: str) -> argparse.HelpFormatter:
+    return argparse.RawDescriptionHelpFormatter(prog, width=HELP_WIDTH)
+
+
 class VerbParser(argparse.ArgumentParser):
     """The parser of one verb: ``-h`` is not an option, errors raise UsageError naming the verb."""
 
@@ -23,7 +30,7 @@ class VerbParser(argparse.ArgumentParser):
             description=description,
             add_help=False,
             allow_abbrev=False,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=_help_formatter,
         )
 
     def error(self, message: str):

@@ -184,3 +184,19 @@ def test_a_second_shell_gets_its_own_settings():
     one, two = make_shell(), make_shell()
     ok(one, "%config LineageMagics.default_depth = 9")
     assert two.magics_manager.registry["LineageMagics"].default_depth == 3
+
+
+def test_verb_help_does_not_follow_the_terminal_width(ip, monkeypatch):
+    from lineage_magics.magics.parsing import VerbParser
+
+    monkeypatch.setenv("COLUMNS", "37")
+
+    def text():
+        p = VerbParser("trace", "the lineage graph around an entity")
+        p.add_argument("--direction", help="follow associations up (to what it came from), down, or both ways")
+        return p.format_help()
+
+    at_37 = text()
+    monkeypatch.setenv("COLUMNS", "200")
+    assert text() == at_37
+    assert "follow associations up (to what it came from), down, or both ways" in at_37
