@@ -9,17 +9,14 @@ from typing import Any
 
 import ipywidgets as w
 
+from lineage_magics.render.formats import FORMATS, export
 from lineage_magics.sagemaker import LINEAGE_TYPES
 from lineage_magics.text import visible
 
 from .base import FormError, LineageForm, escape, labelled
 from .picker import EntityPicker, load_entities
 
-EXPORTS = {  # format -> (file extension, MIME type, LineageGraph method)
-    "svg": ("svg", "image/svg+xml", "to_svg"),
-    "mermaid": ("mmd", "text/plain", "to_mermaid"),
-    "json": ("json", "application/json", "to_json"),
-}
+EXPORTS = ("svg", "mermaid", "json")  # of lineage_magics.render.formats
 
 
 def svg_element(svg: str) -> str:
@@ -224,9 +221,10 @@ class ExploreForm(LineageForm):
             raise FormError(f"export format must be one of {', '.join(EXPORTS)}, not {fmt!r}")
         if self.value is None:
             raise FormError("nothing to export: trace a graph first")
-        ext, mime, method = EXPORTS[fmt]
+        spec = FORMATS[fmt]
+        ext, mime = spec.extension, spec.mime
         options = {"max_vertices": self.max_vertices.value} if fmt == "svg" else {}
-        text = getattr(self.value, method)(**options)
+        text = export(self.value, fmt, **options)
         start = self.value.vertex(self.value.start).label if self.value.start in self.value else "graph"
         filename = "lineage-" + (re.sub(r"[^A-Za-z0-9._-]+", "-", start).strip("-") or "graph") + "." + ext
         if path is None and self.export_dir is not None:

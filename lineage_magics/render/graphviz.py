@@ -12,10 +12,10 @@ from ..errors import LineageError
 from ..graph import LineageGraph, Vertex
 from ..text import shorten, uri_tail, visible
 from . import style
+from .formats import DRAWN_FORMATS
 from .view import More, View, select
 
 GRAPH_NAME = "lineage"  # the SVG <title>
-FORMATS = ("svg", "png", "pdf")
 INSTALL_HINT = (
     "Graphviz `dot` not found: install it (apt-get install graphviz / conda install graphviz / "
     "brew install graphviz) to draw lineage graphs"
@@ -263,6 +263,14 @@ def _pipe(dot: graphviz.Digraph, fmt: str) -> bytes:
         raise RenderError(f"dot could not render the lineage graph: {first}") from exc
 
 
+def to_bytes(graph: LineageGraph, fmt: str, *, dpi: int | None = None, **options) -> bytes:
+    """The graph drawn by ``dot`` as ``fmt`` (svg, png, pdf); ``dpi`` sets a PNG's resolution."""
+    dot = to_dot(graph, **options)
+    if dpi is not None:
+        dot.attr(dpi=str(int(dpi)))
+    return _pipe(dot, fmt)
+
+
 def to_svg(graph: LineageGraph, **options) -> str:
     """The graph as SVG text (needs the ``dot`` binary; see ``to_dot`` for options)."""
     return _pipe(to_dot(graph, **options), "svg").decode("utf-8")
@@ -284,12 +292,9 @@ def render(
     path = Path(path)
     suffix = path.suffix.lower().lstrip(".")
     fmt = (format or suffix or "svg").lower()
-    if fmt == "svg" and suffix in FORMATS:
+    if fmt == "svg" and suffix in DRAWN_FORMATS:
         fmt = suffix
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
-    dot = to_dot(graph, **options)
-    if dpi is not None:
-        dot.attr(dpi=str(int(dpi)))
-    path.write_bytes(_pipe(dot, fmt))
+    if fmt not in DRAWN_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(DRAWN_FORMATS)}, not {format!r}")
+    path.write_bytes(to_bytes(graph, fmt, dpi=dpi, **options))
     return str(path)

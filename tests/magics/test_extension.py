@@ -193,7 +193,9 @@ def test_verb_help_does_not_follow_the_terminal_width(ip, monkeypatch):
 
     def text():
         p = VerbParser("trace", "the lineage graph around an entity")
-        p.add_argument("--direction", help="follow associations up (to what it came from), down, or both ways")
+        p.add_argument(
+            "--direction", help="follow associations up (to what it came from), down, or both ways"
+        )
         return p.format_help()
 
     at_37 = text()

@@ -119,3 +119,21 @@ def test_dataframe_has_one_row_per_vertex(mnist):
     assert list(to_dataframe(LineageGraph()).columns) == COLUMNS
     html = to_dataframe(hostile_graph()).to_html()
     assert "<script" not in html and "&lt;script&gt;" in html
+
+
+def test_one_table_of_formats_serves_every_export():
+    from lineage_magics.render.formats import EXPORT_FORMATS, FORMATS, by_extension, export
+    from lineage_magics.render.samples import mnist_workflow
+
+    graph = mnist_workflow()
+    assert by_extension("a/lineage.mmd") == "mermaid" and by_extension("x.GV") == "dot"
+    assert by_extension("events.openlineage.json") == "openlineage" and by_extension("g.json") == "json"
+    assert by_extension("notes.docx") is None
+    for name in EXPORT_FORMATS:
+        out = export(graph, name)
+        assert isinstance(out, bytes) == FORMATS[name].binary, name
+    assert export(graph, "png").startswith(b"\x89PNG")
+    assert export(graph, "dot").startswith("digraph") and '"@context"' not in export(graph, "json")
+    assert json.loads(export(graph, "openlineage"))[0]["eventType"]
+    with pytest.raises(ValueError, match="format must be one of"):
+        export(graph, "docx")

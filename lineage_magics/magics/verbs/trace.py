@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ...render.formats import export
 from ..parsing import add_trace_options, add_var_option
 from ..registry import Verb
 from ..results import Text
 
-FORMATS = ("svg", "dot", "mermaid", "text", "json", "table")
+FORMATS = ("svg", "dot", "mermaid", "text", "json", "table")  # table: a DataFrame; the rest: render.formats
 
 
 def build(p) -> None:
@@ -34,10 +35,7 @@ def rendered(graph, format: str):
         return graph
     if format == "table":
         return graph.to_dataframe()
-    if format == "dot":
-        return Text(graph.to_dot().source, "dot")
-    method = {"mermaid": graph.to_mermaid, "text": graph.to_text, "json": graph.to_json}[format]
-    return Text(method(), format)
+    return Text(export(graph, format), format)
 
 
 def run(m, args, cell):
