@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from . import sagemaker as sm
 from .sagemaker import LINEAGE_TYPE, name_of_arn
 from .text import html_table, visible
 
@@ -225,117 +226,46 @@ class AssociationList(list):
 # -- building from responses -------------------------------------------------------
 
 
-def _props(d: dict | None) -> dict[str, str]:
-    return dict(d or {})
-
-
 def entity_from_describe(kind: str, r: dict) -> Entity:
-    """An :class:`Entity` from a Describe* response (or a List* summary, with fewer fields)."""
-    raw = {k: v for k, v in r.items() if k != "ResponseMetadata"}
-    if kind == "context":
+    """An :class:`Entity` from a Describe* response (or a List* summary, with fewer fields).
+
+    Lineage entities (context, action, artifact) carry a ``Source`` URI, a type member and
+    ``Properties``; experiment entities a ``Source``/``<Noun>Source`` of type and ARN, and their
+    display name (trial components: their parameters) as properties."""
+    k = sm.kind(kind)
+    raw = {key: v for key, v in r.items() if key != "ResponseMetadata"}
+    status = r.get("Status")
+    if isinstance(status, dict):  # a trial component's {"PrimaryStatus": ...}
+        status = status.get("PrimaryStatus")
+    if k.type_member:  # context, action, artifact
         src = r.get("Source") or {}
-        return Entity(
-            kind,
-            r["ContextArn"],
-            r.get("ContextName"),
-            r.get("ContextType"),
-            src.get("SourceUri"),
-            None,
-            r.get("Description"),
-            _props(r.get("Properties")),
-            [],
-            r.get("CreationTime"),
-            r.get("LastModifiedTime"),
-            raw,
+        type_, uri = r.get(k.type_member), src.get("SourceUri")
+        source_types = list(src.get("SourceTypes") or [])
+        props = dict(r.get("Properties") or {})
+    else:  # experiment, trial, trial component
+        src = r.get("Source") or r.get(f"{k.noun}Source") or {}
+        type_, uri, source_types = src.get("SourceType"), src.get("SourceArn"), []
+        props = (
+            {"DisplayName": r["DisplayName"]} if r.get("DisplayName") and k.name != "trial-component" else {}
         )
-    if kind == "action":
-        src = r.get("Source") or {}
-        return Entity(
-            kind,
-            r["ActionArn"],
-            r.get("ActionName"),
-            r.get("ActionType"),
-            src.get("SourceUri"),
-            r.get("Status"),
-            r.get("Description"),
-            _props(r.get("Properties")),
-            [],
-            r.get("CreationTime"),
-            r.get("LastModifiedTime"),
-            raw,
-        )
-    if kind == "artifact":
-        src = r.get("Source") or {}
-        return Entity(
-            kind,
-            r["ArtifactArn"],
-            r.get("ArtifactName"),
-            r.get("ArtifactType"),
-            src.get("SourceUri"),
-            None,
-            None,
-            _props(r.get("Properties")),
-            list(src.get("SourceTypes") or []),
-            r.get("CreationTime"),
-            r.get("LastModifiedTime"),
-            raw,
-        )
-    if kind == "experiment":
-        src = r.get("Source") or r.get("ExperimentSource") or {}
-        return Entity(
-            kind,
-            r["ExperimentArn"],
-            r.get("ExperimentName"),
-            src.get("SourceType"),
-            src.get("SourceArn"),
-            None,
-            r.get("Description"),
-            {"DisplayName": r["DisplayName"]} if r.get("DisplayName") else {},
-            [],
-            r.get("CreationTime"),
-            r.get("LastModifiedTime"),
-            raw,
-        )
-    if kind == "trial":
-        src = r.get("Source") or r.get("TrialSource") or {}
-        props = {"DisplayName": r["DisplayName"]} if r.get("DisplayName") else {}
-        if r.get("ExperimentName"):
+        if r.get("ExperimentName") and k.name == "trial":
             props["ExperimentName"] = r["ExperimentName"]
-        return Entity(
-            kind,
-            r["TrialArn"],
-            r.get("TrialName"),
-            src.get("SourceType"),
-            src.get("SourceArn"),
-            None,
-            None,
-            props,
-            [],
-            r.get("CreationTime"),
-            r.get("LastModifiedTime"),
-            raw,
-        )
-    if kind == "trial-component":
-        src = r.get("Source") or r.get("TrialComponentSource") or {}
-        status = (r.get("Status") or {}).get("PrimaryStatus")
-        props = {}
-        for k, v in (r.get("Parameters") or {}).items():
-            props[k] = str(v.get("StringValue", v.get("NumberValue", "")))
-        return Entity(
-            kind,
-            r["TrialComponentArn"],
-            r.get("TrialComponentName"),
-            src.get("SourceType"),
-            src.get("SourceArn"),
-            status,
-            None,
-            props,
-            [],
-            r.get("CreationTime"),
-            r.get("LastModifiedTime"),
-            raw,
-        )
-    raise ValueError(f"unknown kind {kind!r}")
+        for key, v in (r.get("Parameters") or {}).items():
+            props[key] = str(v.get("StringValue", v.get("NumberValue", "")))
+    return Entity(
+        kind,
+        r[k.arn_member],
+        r.get(k.name_member),
+        type_,
+        uri,
+        status,
+        r.get("Description"),
+        props,
+        source_types,
+        r.get("CreationTime"),
+        r.get("LastModifiedTime"),
+        raw,
+    )
 
 
 def association_from_summary(s: dict) -> Association:
