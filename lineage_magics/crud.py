@@ -264,15 +264,9 @@ def create_experiment(
     tags: dict | None = None,
 ) -> Entity:
     params: dict[str, Any] = {"ExperimentName": name}
-    if display_name:
-        params["DisplayName"] = display_name
     if description is not None:
         params["Description"] = description
-    if tags:
-        params["Tags"] = tag_list(tags)
-    arn = api.call("create_experiment", **params)["ExperimentArn"]
-    api.forget(arn)
-    return get(api, arn)
+    return _create_experiment_entity(api, "experiment", params, display_name, tags)
 
 
 def create_trial(
@@ -282,13 +276,7 @@ def create_trial(
         "TrialName": name,
         "ExperimentName": sm.name_of_arn(resolve_arn(api, experiment, "experiment")),
     }
-    if display_name:
-        params["DisplayName"] = display_name
-    if tags:
-        params["Tags"] = tag_list(tags)
-    arn = api.call("create_trial", **params)["TrialArn"]
-    api.forget(arn)
-    return get(api, arn)
+    return _create_experiment_entity(api, "trial", params, display_name, tags)
 
 
 def create_trial_component(
@@ -306,8 +294,6 @@ def create_trial_component(
 ) -> Entity:
     """Create a trial component. Parameters: numbers stay numbers; artifacts: ``{name: uri}``."""
     params: dict[str, Any] = {"TrialComponentName": name}
-    if display_name:
-        params["DisplayName"] = display_name
     if status:
         params["Status"] = {"PrimaryStatus": status}
     if parameters:
@@ -319,9 +305,19 @@ def create_trial_component(
         params["StartTime"] = start_time
     if end_time is not None:
         params["EndTime"] = end_time
+    return _create_experiment_entity(api, "trial-component", params, display_name, tags)
+
+
+def _create_experiment_entity(
+    api: Api, kind: str, params: dict, display_name: str | None, tags: dict | None
+) -> Entity:
+    """CreateExperiment/Trial/TrialComponent with ``params`` plus the display name and tags."""
+    k = sm.kind(kind)
+    if display_name:
+        params["DisplayName"] = display_name
     if tags:
         params["Tags"] = tag_list(tags)
-    arn = api.call("create_trial_component", **params)["TrialComponentArn"]
+    arn = api.call(k.op("create"), **params)[k.arn_member]
     api.forget(arn)
     return get(api, arn)
 
