@@ -6,13 +6,11 @@ import base64
 import json
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .errors import limit_exceeded, not_found, validation
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .core import Service
 
 CONTEXT, ACTION, ARTIFACT, EXPERIMENT, TRIAL, COMPONENT = 1, 2, 3, 4, 5, 6
 RESOURCE = {
@@ -103,19 +101,30 @@ def compact(mapping: dict) -> dict:
     return {k: v for k, v in mapping.items() if v is not None}
 
 
+@dataclass
+class Settings:
+    """What an operation needs of its Service: the ARN prefix, the manual-entity limits, the delete
+    rule, and the cache of QueryLineage answers (``query_cache(key, compute)``)."""
+
+    arn_prefix: str
+    limits: dict[str, int | None]
+    refuse_delete_with_associations: bool
+    query_cache: Callable[[str, Callable[[], Any]], Any]
+
+
 class Txn:
-    """One operation's transaction: the connection, the service settings and the clock."""
+    """One operation's transaction: the connection, the service's settings and the clock."""
 
-    __slots__ = ("conn", "service", "now")
+    __slots__ = ("conn", "settings", "now")
 
-    def __init__(self, conn: sqlite3.Connection, service: Service, now: float):
+    def __init__(self, conn: sqlite3.Connection, settings: Settings, now: float):
         self.conn = conn
-        self.service = service
+        self.settings = settings
         self.now = now
 
     # ARNs and lookups -------------------------------------------------------------------------
     def arn(self, kind: int, name: str) -> str:
-        return f"{self.service.arn_prefix}{RESOURCE[kind]}/{name}"
+        return f"{self.settings.arn_prefix}{RESOURCE[kind]}/{name}"
 
     def _one(self, sql: str, args) -> Entity | None:
         row = self.conn.execute(sql, args).fetchone()
@@ -209,7 +218,7 @@ class Txn:
     def delete_entity(self, entity: Entity) -> None:
         """Delete an entity, refusing while associations remain (unless configured to cascade)."""
         count = self.association_count(entity.id)
-        if count and self.service.refuse_delete_with_associations:
+        if count and self.settings.refuse_delete_with_associations:
             noun = "association" if count == 1 else "associations"
             raise validation(
                 f"{entity.label} '{entity.arn}' has {count} {noun} and cannot be deleted. "
@@ -244,7 +253,7 @@ class Txn:
 
     def check_limit(self, key: str, delta: int = 1) -> None:
         """``ResourceLimitExceeded`` with AWS's account-level message when a manual limit is reached."""
-        limit = self.service.limits.get(key)
+        limit = self.settings.limits.get(key)
         if limit is None:
             return
         current = self.usage(key)

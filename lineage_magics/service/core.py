@@ -14,7 +14,7 @@ from operator import itemgetter
 from . import spec
 from .artifacts import source_hash
 from .bulk import bulk_import
-from .common import DEFAULT_LIMITS, LINEAGE_TYPE, Txn
+from .common import DEFAULT_LIMITS, LINEAGE_TYPE, Settings, Txn
 from .dispatch import OPERATIONS
 from .errors import ServiceFault, internal_failure, serialization, throttling, unsupported
 from .query import ADJACENCY_AFTER, GraphCache, QueryCache, vertex_rows, walk
@@ -44,8 +44,13 @@ class Service:
         self.store = Store(path)
         self.region = region
         self.account = account
-        self.limits: dict[str, int | None] = dict(DEFAULT_LIMITS)
-        self.refuse_delete_with_associations = True
+        self.settings = Settings(
+            arn_prefix=f"arn:aws:sagemaker:{region}:{account}:",
+            limits=dict(DEFAULT_LIMITS),
+            refuse_delete_with_associations=True,
+            query_cache=self.query_cache,
+        )
+        self.limits = self.settings.limits  # the same dict: configure() updates it in place
         self.latency = 0.0
         self.throttle_rate = 0.0
         self.error_rate = 0.0
@@ -91,7 +96,7 @@ class Service:
                 raise ValueError(f"unknown limit {sorted(unknown)}; the limits are {sorted(DEFAULT_LIMITS)}")
             self.limits.update(limits)
         if refuse_delete_with_associations is not None:
-            self.refuse_delete_with_associations = bool(refuse_delete_with_associations)
+            self.settings.refuse_delete_with_associations = bool(refuse_delete_with_associations)
         if seed is not None:
             self._random.seed(seed)
         return self
@@ -118,7 +123,9 @@ class Service:
         handler, writes = entry
         try:
             with self.store.write() if writes else self.store.read() as conn:
-                return handler(Txn(conn, self, round(time.time(), 3)), params)  # AWS keeps milliseconds
+                return handler(
+                    Txn(conn, self.settings, round(time.time(), 3)), params
+                )  # AWS keeps milliseconds
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ServiceFault("ServiceUnavailable", f"The store is busy ({exc}); retry.", 503) from exc
@@ -164,7 +171,11 @@ class Service:
     @property
     def arn_prefix(self) -> str:
         """``arn:aws:sagemaker:REGION:ACCOUNT:``, what every ARN this service makes starts with."""
-        return f"arn:aws:sagemaker:{self.region}:{self.account}:"
+        return self.settings.arn_prefix
+
+    @property
+    def refuse_delete_with_associations(self) -> bool:
+        return self.settings.refuse_delete_with_associations
 
     def artifact_arn(self, source: dict) -> str:
         """The ARN CreateArtifact gives an artifact with this Source (``{"SourceUri", "SourceTypes"}``)."""
@@ -207,7 +218,7 @@ class Service:
                     cached = self._graph = (version, GraphCache())
                 return cached[1] if cached is not None else None
 
-            start = Txn(conn, self, 0).find_arn(start_arn)
+            start = Txn(conn, self.settings, 0).find_arn(start_arn)
             if start is None:
                 raise ServiceFault("ResourceNotFound", f"Resource '{start_arn}' does not exist.")
             order, depth, found_edges, truncated = walk(
@@ -252,7 +263,7 @@ class Service:
     def counts(self) -> dict[str, tuple[int, int | None]]:
         """Manual-entity usage against the limits: ``{"artifacts": (used, limit), ...}``."""
         with self.store.read() as conn:
-            t = Txn(conn, self, 0)
+            t = Txn(conn, self.settings, 0)
             return {
                 key: (t.usage(key), self.limits.get(key))
                 for key in ("contexts", "actions", "artifacts", "associations")

@@ -277,7 +277,7 @@ def query_lineage(t: Txn, p: dict) -> dict:
         if len(payload) != 2 or payload[0] != key or not isinstance(payload[1], int) or payload[1] < 0:
             raise validation("Invalid pagination token: the NextToken was not issued for this request.")
         offset = payload[1]
-    vertices, positions, edges, edge_keys = t.service.query_cache(key, lambda: _answer(t, p))
+    vertices, positions, edges, edge_keys = t.settings.query_cache(key, lambda: _answer(t, p))
     more = offset + page < len(vertices)
     low = bisect_right(edge_keys, positions[offset - 1]) if 0 < offset <= len(positions) else 0
     high = bisect_right(edge_keys, positions[offset + page - 1]) if more else len(edges)
