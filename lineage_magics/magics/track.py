@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import inspect
 import os
 import re
 import time
@@ -121,17 +122,49 @@ def _arn(client, end: Endpoint, artifact_type: str) -> str:
 
 
 def compile_cell(shell, cell: str):
-    """The cell as (exec code, eval code of a trailing expression or None), the way IPython compiles cells."""
+    """The cell as (exec code, eval code of a trailing expression or None, its file name), the way
+    IPython compiles cells: the file name carries the cell's number, so tracebacks say ``Cell In[N]``."""
     source = shell.transform_cell(cell)
     tree = shell.compile.ast_parse(source)
     tree = shell.transform_ast(tree)
     last = None
     if tree.body and isinstance(tree.body[-1], ast.Expr):
         last = ast.Expression(tree.body.pop().value)
-    filename = shell.compile.cache(source)
+    filename = shell.compile.cache(source, _cell_number(shell), raw_code=cell)
     body = shell.compile(tree, filename, "exec")
     tail = shell.compile(last, filename, "eval") if last is not None else None
-    return body, tail
+    return body, tail, filename
+
+
+def _cell_number(shell) -> int:
+    """The number of the notebook cell running this magic (IPython has counted past it by now): read
+    from the label IPython gives the cell's own code, the nearest caller it knows."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        label = shell.compile.format_code_name(frame.f_code.co_filename)
+        found = re.fullmatch(r"In\[(\d+)\]", label[1]) if label else None
+        if found:
+            return int(found.group(1))
+        frame = frame.f_back
+    return shell.execution_count
+
+
+def _as_if_untracked(shell, error: BaseException, filename: str) -> None:
+    """Show ``error`` as the cell would have without the magic: from the user's first frame on, not
+    through IPython's magic call and this package's frames."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+        tb = tb.tb_next
+    if tb is None or shell is None:
+        return
+
+    def render() -> list[str]:
+        return shell.InteractiveTB.structured_traceback(type(error), error, tb)
+
+    try:
+        error._render_traceback_ = render  # IPython shows this instead of the whole chain
+    except AttributeError:  # an exception type without instance attributes: shown as usual
+        pass
 
 
 def code_hash(cell: str) -> str:
@@ -148,7 +181,7 @@ def run(m, args, cell):
     if problem:
         raise UsageError(f"%%lineage track: {problem}")
     shell = m.shell
-    code, tail = compile_cell(shell, cell or "")
+    code, tail, filename = compile_cell(shell, cell or "")
     client = m.client
     context = client.resolve(args.context, kind="context") if args.context else None
     inputs = [_locate(client, given, output=False) for given in args.inputs]
@@ -176,11 +209,15 @@ def run(m, args, cell):
     done = {"end_time": _now(), "duration_seconds": f"{time.perf_counter() - started:.3f}"}
     if error is not None:
         done["error"] = f"{type(error).__name__}: {error}"[:ERROR_MAX]
+        status = "Stopped" if isinstance(error, KeyboardInterrupt) else "Failed"
         try:
-            status = "Stopped" if isinstance(error, KeyboardInterrupt) else "Failed"
             client.update(action, status=status, properties=done)
+            note = f"lineage: recorded as action {args.action!r} ({status})"
         except Exception as record_failure:  # the user's error matters more
-            error.add_note(f"lineage: could not record the failure: {record_failure}")
+            note = f"lineage: could not record the failure: {record_failure}"
+        if hasattr(error, "add_note"):
+            error.add_note(note)
+        _as_if_untracked(shell, error, filename)
         m.mark_user_exception(error)
         raise error
     client.update(action, status="Completed", properties=done)

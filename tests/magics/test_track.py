@@ -157,3 +157,36 @@ def test_new_artifacts_are_named_after_their_files(ip, tmp_path):
     assert ("fit", "model-pkl", "Produced") in pairs(client)
     shown = ok(ip, "%lineage show fit").stdout
     assert "fit -[Produced]-> model-pkl" in shown and "train-data-v2-csv -[ContributedTo]-> fit" in shown
+
+
+def test_a_failing_cells_traceback_starts_at_the_users_code(ip):
+    """As if the cell ran without the magic: the same frames, with the cell's own number, and the
+    lineage record in one line."""
+    import re as _re
+
+    from IPython.utils.capture import capture_output
+
+    body = "def inner():\n    raise ValueError('bad input')\ninner()\n"
+
+    def shown(cell):
+        number = ip.execution_count
+        with capture_output() as captured:
+            result = ip.run_cell(cell, store_history=True)
+        assert type(result.error_in_exec) is ValueError
+        text = _re.sub(r"\x1b\[[0-9;]*m", "", captured.stdout + captured.stderr)
+        return number, text
+
+    plain_number, plain = shown(body)
+    number, tracked = shown("%%lineage track failing-step\n" + body)
+
+    def frames(text, n):
+        cell = _re.compile(rf"(Cell In\[{n}\]|File <ipython-input-{n}-[0-9a-f]+>)")
+        lines = [line for line in text.splitlines() if line.startswith(("Cell In[", "File "))]
+        assert lines and all(cell.match(line) for line in lines), (n, text)
+        return [cell.sub("CELL", line) for line in lines]
+
+    assert frames(tracked, number) == frames(plain, plain_number)  # the user's code, nothing else
+    assert "run_cell_magic" not in tracked and "lineage_magics" not in tracked
+    assert "ValueError: bad input" in tracked
+    assert "lineage: recorded as action 'failing-step' (Failed)" in tracked
+    assert client_of(ip).get("failing-step").status == "Failed"
