@@ -84,7 +84,8 @@ def overview() -> str:
 
 
 def full_help() -> str:
-    """The docstring of %lineage / %%lineage: the overview, then every verb's help."""
+    """The docstring of %lineage / %%lineage (``%lineage?``): the overview, then each verb's usage and
+    one example; a verb's options and details are behind ``%lineage help VERB``."""
     parts = [
         "Lineage tracking for SageMaker ML Lineage (and the embedded local service).",
         "",
@@ -93,6 +94,8 @@ def full_help() -> str:
         "$var and {expr} in the line expand as in any IPython magic. A trailing ';' silences the output.",
         "Errors are one line; `%config LineageMagics.short_errors = False` shows the full traceback.",
     ]
+    parts += ["", "`%lineage help VERB` (or `%lineage VERB --help`) shows a verb's options and examples.", ""]
     for name in VERB_NAMES:
-        parts += ["", "-" * 78, get_verb(name).help()]
+        verb = get_verb(name)
+        parts += [verb.parser.format_usage().rstrip(), f"  example: {verb.examples[0]}"]
     return "\n".join(parts)

@@ -39,6 +39,20 @@ class Text:
         return None
 
 
+class KindCounts:
+    """``%lineage list`` without a kind: each kind and how many there are, and how to list them."""
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        self.rows = rows
+        self.hint = "`%lineage list KIND` lists one kind (--limit, --type, ...; `%lineage help list`)."
+
+    def __repr__(self) -> str:
+        return f"{text_table(['kind', 'count'], self.rows)}\n\n{self.hint}"
+
+    def _repr_html_(self) -> str:
+        return html_table(["kind", "count"], self.rows) + f"<p>{escape_html(self.hint)}</p>"
+
+
 class StatusReport:
     """``%lineage status``: the backend (no credentials) and manual-entity usage against SageMaker's limits."""
 

@@ -17,7 +17,7 @@ from ..api import Api
 from ..entities import Entity
 from ..errors import LineageError, NotFoundError
 from ..refs import resolve
-from ..text import escape_html, visible
+from ..text import did_you_mean, escape_html, visible
 from ..workflow import ENTITY_KINDS, WorkflowSpec
 from .trace import artifact_details
 
@@ -138,8 +138,10 @@ def _validate(api: Api, spec: WorkflowSpec) -> dict[str, tuple[str, str]]:
             try:
                 kind, arn, _ = resolve(api, end)
             except NotFoundError as exc:
+                close = did_you_mean(end, [*declared, spec.context])
+                detail = close or f": {exc}"
                 raise LineageError(
-                    f"{where}{end!r} is neither declared in the cell nor an existing entity: {exc}"
+                    f"{where}{end!r} is neither declared in the cell nor an existing entity{detail}"
                 ) from None
             except LineageError as exc:
                 raise LineageError(f"{where}{exc}") from None

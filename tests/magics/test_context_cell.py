@@ -203,3 +203,17 @@ def test_context_options_reach_the_store(ip):
     )
     ctx = client_of(ip).get("described")
     assert (ctx.type, ctx.source_uri, ctx.description) == ("Project", "s3://p", "a test")
+
+
+def test_a_misspelled_edge_name_gets_a_did_you_mean(ip):
+    out = run(
+        ip,
+        "%%lineage context wf --type Workflow\n"
+        "artifact training-data DataSet s3://b/train.csv\n"
+        "action   train-step    Training\n"
+        "traning-data -> train-step\n",
+    )
+    assert isinstance(out.error, LineageError)
+    assert "line 4: 'traning-data' is neither declared in the cell nor an existing entity" in str(out.error)
+    assert "did you mean 'training-data'?" in str(out.error)
+    assert client_of(ip).list("contexts") == []  # nothing written

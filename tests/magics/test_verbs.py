@@ -521,3 +521,21 @@ def test_a_trailing_comment_on_a_line_magic_is_ignored(ip):
     assert result.success, result.error_in_exec
     result = ip.run_cell("%lineage show 'c1#x'")
     assert not result.success  # a quoted '#' is part of the word
+
+
+def test_delete_refused_for_associations_points_to_cascade(mnist):
+    out = run(mnist, "%lineage delete mnist-model")
+    assert out.error is not None
+    text = str(out.error)
+    assert "cannot be deleted" in text and "%lineage delete mnist-model --cascade" in text
+    assert "\n" not in text
+    assert client_of(mnist).get("mnist-model").name == "mnist-model"  # still there
+
+
+def test_list_without_a_kind_counts_every_kind(mnist):
+    shown = line(mnist, "list")
+    assert dict(shown.rows) == {
+        "contexts": "1", "actions": "1", "artifacts": "3", "associations": "7",
+        "experiments": "0", "trials": "0", "trial-components": "0",
+    }  # fmt: skip
+    assert "%lineage list KIND" in repr(shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...errors import ServiceError
 from ..parsing import add_var_option
 from ..registry import Verb
 
@@ -14,7 +15,18 @@ def build_delete(p) -> None:
 
 
 def run_delete(m, args, cell):
-    return m.deliver(args, m.client.delete(args.ref, cascade=args.cascade, dry_run=args.dry_run))
+    try:
+        result = m.client.delete(args.ref, cascade=args.cascade, dry_run=args.dry_run)
+    except ServiceError as exc:
+        if args.cascade or exc.code != "ValidationException" or "association" not in str(exc):
+            raise
+        raise ServiceError(
+            f"{exc} Use `%lineage delete {args.ref} --cascade` to remove them with it "
+            f"(`--dry-run` shows them first).",
+            exc.code,
+            exc.operation,
+        ) from None
+    return m.deliver(args, result)
 
 
 def build_cleanup(p) -> None:

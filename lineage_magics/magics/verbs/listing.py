@@ -10,6 +10,7 @@ from ... import sagemaker as sm
 from ...text import did_you_mean
 from ..parsing import add_var_option, association_type, positive_int
 from ..registry import Verb
+from ..results import KindCounts
 
 KINDS = (*(f"{k}s" for k in sm.KINDS[:3]), "associations", *(f"{k}s" for k in sm.KINDS[3:]))
 _SINGULAR = {k[:-1]: k for k in KINDS}
@@ -34,7 +35,7 @@ def _order(text: str) -> str:
 
 
 def build(p) -> None:
-    p.add_argument("kind", metavar="KIND", help=" | ".join(KINDS))
+    p.add_argument("kind", metavar="KIND", nargs="?", help=" | ".join(KINDS) + " (none: how many of each)")
     p.add_argument("--type", metavar="T", help="entity type (for associations: the association type)")
     p.add_argument(
         "--limit", type=positive_int, metavar="N", help="at most N rows (default: %%config displaylimit)"
@@ -49,7 +50,21 @@ def build(p) -> None:
     add_var_option(p, "the list")
 
 
+COUNTED = 100  # one page of each kind: enough to say "100+" without listing a whole account
+
+
+def kind_counts(client) -> KindCounts:
+    """How many entities of each kind there are (at most ``COUNTED`` looked at per kind)."""
+    rows = []
+    for kind in KINDS:
+        found = client.list(kind, limit=COUNTED)
+        rows.append((kind, f"{len(found)}+" if found.total is None else str(len(found))))
+    return KindCounts(rows)
+
+
 def run(m, args, cell):
+    if args.kind is None:
+        return m.deliver(args, kind_counts(m.client))
     kind = kind_of(args.kind)
     limit = args.limit if args.limit is not None else (m.displaylimit or None)
     if kind == "associations":
@@ -87,6 +102,7 @@ VERBS = {
         run,
         (
             "%lineage list contexts",
+            "%lineage list",
             "%lineage list artifacts --type Model --limit 10 -o models",
             "%lineage list associations --destination model-build-step",
         ),
