@@ -32,6 +32,9 @@ from ..text import escape_html, html_table, visible
 
 DELETABLE = ("context", "action", "artifact", "trial-component")
 JOURNAL_CHUNK = 64  # members deleted between two writes of the journal
+# pages of the scan of every association a clean-up plan may read per member it must check (each
+# member checked on its own costs two ListAssociations): half, so a scan that gives up costs little
+SCAN_PAGES_PER_MEMBER = 1.0
 
 
 def _entity_from_summary(arn: str, name: str | None, type_: str | None) -> Entity:
@@ -227,7 +230,7 @@ def _member_associations(
     not proven shared: a member with none may be deleted).
 
     First a scan of every association (``ListAssociations`` without filters) for at most
-    ``len(candidates)`` pages; if the account has more, the candidates the pages read show linked
+    ``SCAN_PAGES_PER_MEMBER * len(candidates)`` pages; if the account has more, the candidates the pages read show linked
     outside are settled (shared), and each of the others is listed both ways."""
     assocs: dict[str, list[dict]] = {arn: [] for arn in candidates}
     outside: dict[str, set[str]] = {}
@@ -241,13 +244,15 @@ def _member_associations(
                 if other not in inside:
                     outside.setdefault(me, set()).add(other)
 
+    budget = int(SCAN_PAGES_PER_MEMBER * len(candidates))
     if not candidates:
         return assocs, outside
-    rows, more = api.pages("association", {}, limit=100 * len(candidates))
-    for r in rows:
-        note(r)
-    if not more:
-        return assocs, outside
+    if budget > 0:
+        rows, more = api.pages("association", {}, limit=100 * budget)
+        for r in rows:
+            note(r)
+        if not more:
+            return assocs, outside
     doubtful = [arn for arn in candidates if arn not in outside]
     for arn, found in zip(doubtful, api.fan_out(api.associations_of, doubtful), strict=True):
         assocs[arn] = found
