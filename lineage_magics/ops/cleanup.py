@@ -32,6 +32,9 @@ from ..text import escape_html, html_table, visible
 
 DELETABLE = ("context", "action", "artifact", "trial-component")
 JOURNAL_CHUNK = 64  # members deleted between two writes of the journal
+# pages of the scan of every association a clean-up plan may read per member it must check (each
+# member checked on its own costs two ListAssociations): half, so a scan that gives up costs little
+SCAN_PAGES_PER_MEMBER = 1.0
 
 
 def _entity_from_summary(arn: str, name: str | None, type_: str | None) -> Entity:
@@ -169,7 +172,19 @@ def plan_delete(api: Api, ref: Any, cascade: bool = False) -> CleanupPlan:
 
 def plan_cleanup(api: Api, context_ref: Any) -> CleanupPlan:
     """The context, its members (the entities it links to with AssociatedWith) that nothing outside
-    the context uses, and every association of what is deleted."""
+    the context uses, and every association of what is deleted.
+
+    Which members are shared is read from ListAssociations only (the ground truth, every kind of
+    entity at either end, experiments included), in as few calls as it allows: the context's own
+    associations, then one scan of every association in the account (100 a page) when that costs
+    fewer pages than there are members to check (half of listing each member both ways); otherwise
+    each member still in doubt is listed both ways, as before. A member seen linked to anything
+    outside the context in the scan pages read is kept without further calls.
+
+    QueryLineage is deliberately not trusted to clear a member: its vertices are lineage entities
+    only, and which edges ``IncludeEdges`` returns between vertices already visited (or to an
+    experiment) is undocumented, so a walk that shows no outside link proves nothing about
+    SageMaker. A member is deleted only when every association it has is known."""
     ctx = crud.get(api, context_ref, "context")
     ctx_assocs = api.associations_of(ctx.arn)
     members = {
@@ -177,37 +192,75 @@ def plan_cleanup(api: Api, context_ref: Any) -> CleanupPlan:
         for r in ctx_assocs
         if r["SourceArn"] == ctx.arn and r.get("AssociationType") == "AssociatedWith"
     }
-    arns = list(members)
-    member_assocs = dict(zip(arns, api.fan_out(api.associations_of, arns), strict=True))
-    inside = set(arns) | {ctx.arn}
+    inside = set(members) | {ctx.arn}
+    entities = {
+        arn: _entity_from_summary(arn, s.get("DestinationName"), s.get("DestinationType"))
+        for arn, s in members.items()
+    }
+    candidates = [arn for arn, e in entities.items() if e.kind in DELETABLE]
+    member_assocs, outside = _member_associations(api, candidates, inside)
     plan = CleanupPlan(ctx, kind="cleanup")
     doomed = {ctx.arn}
-    for arn, summary in members.items():
-        entity = _entity_from_summary(arn, summary.get("DestinationName"), summary.get("DestinationType"))
-        outside = sorted(
-            {
-                (r["DestinationArn"] if r["SourceArn"] == arn else r["SourceArn"])
-                for r in member_assocs[arn]
-                if (r["DestinationArn"] if r["SourceArn"] == arn else r["SourceArn"]) not in inside
-            }
-        )
+    for arn, entity in entities.items():
+        far = sorted(outside.get(arn, ()))
         if entity.kind not in DELETABLE:
             plan.kept.append((entity, f"a {entity.kind} is not deleted by a clean-up"))
-        elif outside:
-            names = ", ".join(name_of_arn(a) for a in outside[:3]) + (" ..." if len(outside) > 3 else "")
+        elif far:
+            names = ", ".join(name_of_arn(a) for a in far[:3]) + (" ..." if len(far) > 3 else "")
             plan.kept.append((entity, f"also linked to {names}"))
         else:
             doomed.add(arn)
             plan.entities.append(entity)
     plan.entities.append(ctx)
     seen: set[tuple[str, str]] = set()
-    for rows in [ctx_assocs, *(member_assocs[a] for a in arns if a in doomed)]:
+    for rows in [ctx_assocs, *(member_assocs[a] for a in members if a in doomed)]:
         for r in rows:
             pair = (r["SourceArn"], r["DestinationArn"])
             if pair not in seen and (pair[0] in doomed or pair[1] in doomed):
                 seen.add(pair)
                 plan.associations.append(association_from_summary(r))
     return plan
+
+
+def _member_associations(
+    api: Api, candidates: list[str], inside: set[str]
+) -> tuple[dict[str, list[dict]], dict[str, set[str]]]:
+    """Every association of each candidate member whose sharing is not already proven, and, for
+    each candidate, the ARNs outside ``inside`` it is linked to (a complete set for every candidate
+    not proven shared: a member with none may be deleted).
+
+    First a scan of every association (``ListAssociations`` without filters) for at most
+    ``SCAN_PAGES_PER_MEMBER * len(candidates)`` pages; if the account has more, the candidates the pages read show linked
+    outside are settled (shared), and each of the others is listed both ways."""
+    assocs: dict[str, list[dict]] = {arn: [] for arn in candidates}
+    outside: dict[str, set[str]] = {}
+
+    def note(r: dict) -> None:
+        src, dst = r["SourceArn"], r["DestinationArn"]
+        for me, other in {(src, dst), (dst, src)}:  # a set: a self-link counts once
+            rows = assocs.get(me)
+            if rows is not None:
+                rows.append(r)
+                if other not in inside:
+                    outside.setdefault(me, set()).add(other)
+
+    budget = int(SCAN_PAGES_PER_MEMBER * len(candidates))
+    if not candidates:
+        return assocs, outside
+    if budget > 0:
+        rows, more = api.pages("association", {}, limit=100 * budget)
+        for r in rows:
+            note(r)
+        if not more:
+            return assocs, outside
+    doubtful = [arn for arn in candidates if arn not in outside]
+    for arn, found in zip(doubtful, api.fan_out(api.associations_of, doubtful), strict=True):
+        assocs[arn] = found
+        for r in found:
+            other = r["DestinationArn"] if r["SourceArn"] == arn else r["SourceArn"]
+            if other not in inside:
+                outside.setdefault(arn, set()).add(other)
+    return assocs, outside
 
 
 # -- the journal of members in flight ------------------------------------------------------
