@@ -138,10 +138,28 @@ class CleanupReport:
             f"{len(self.deleted_associations)} associations{gone}{errs}>"
         )
 
+    def summary(self) -> str:
+        """``deleted 5 entities (1 action, 3 artifacts, 1 context) and 7 associations``, in words."""
+        by_kind: dict[str, int] = {}
+        for e in self.deleted_entities:
+            by_kind[e.kind] = by_kind.get(e.kind, 0) + 1
+        kinds = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in sorted(by_kind.items()))
+        n, a = len(self.deleted_entities), len(self.deleted_associations)
+        gone = f" ({self.already_gone} already gone)" if self.already_gone else ""
+        text = (
+            f"{self.target.label}: deleted {n} {'entity' if n == 1 else 'entities'}"
+            f"{f' ({kinds})' if kinds else ''} and {a} association{'' if a == 1 else 's'}{gone}"
+        )
+        return text + (f"; {len(self.errors)} failed" if self.errors else "")
+
     def _repr_html_(self) -> str:
-        errors = "".join(f"<li>{escape_html(e)}</li>" for e in self.errors[:50])
-        more = f"<li>... {len(self.errors) - 50} more</li>" if len(self.errors) > 50 else ""
-        return f"<div class='lineage-cleanup-report'><p>{escape_html(repr(self))}</p><ul>{errors}{more}</ul></div>"
+        rows = [("deleted", e.kind, e.label, e.type or "") for e in self.deleted_entities[:200]]
+        rows += [("error", "", e, "") for e in self.errors[:50]]
+        total = len(self.deleted_entities) + len(self.errors)
+        table = html_table(
+            ["result", "kind", "what", "type"], rows, caption=f"showing {len(rows)} of {total}"
+        )
+        return f"<div class='lineage-cleanup-report'><p>{escape_html(self.summary())}</p>{table}</div>"
 
 
 # -- planning ----------------------------------------------------------------------------

@@ -236,3 +236,12 @@ def test_cleanup_journal_over_http_under_home(tmp_path, monkeypatch, serve):
     assert len(seen) == 1 and len(seen[0]) == 1
     assert LineageClient(url, progress=False).cleanup("wf").ok
     assert not folder.exists()
+
+
+def test_cleanup_report_is_a_summary_and_a_table(lc):
+    workflow(lc, "wf", 2)
+    report = lc.cleanup("wf")
+    assert report.summary() == "wf: deleted 5 entities (2 actions, 2 artifacts, 1 context) and 6 associations"
+    html = report._repr_html_()
+    assert html.count("<tr") == 1 + 5 and "<th style='text-align:left'>result</th>" in html
+    assert "wf-step0" in html and "showing 5 of 5" in html
