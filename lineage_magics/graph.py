@@ -104,6 +104,20 @@ class LineageGraph:
         for e in edges or ():
             self.add_edge(e)
 
+    @classmethod
+    def of_unique(
+        cls, vertices: list[Vertex], edges: list[Edge], start: str | None = None, **options: Any
+    ) -> LineageGraph:
+        """A graph of vertices with distinct ARNs and edges with distinct (source, destination)
+        pairs, taken as they are (the lists are kept, not copied): the same graph as the
+        constructor's, built without checking each one (large traces)."""
+        graph = cls(start=start, **options)
+        graph.vertices = vertices
+        graph._index = dict(zip([v.arn for v in vertices], vertices, strict=True))
+        graph.edges = edges
+        graph._edge_keys = {(e.source, e.destination) for e in edges}
+        return graph
+
     # -- building -------------------------------------------------------
     def add_vertex(self, vertex: Vertex) -> Vertex:
         """Add a vertex (or return the one already there with that ARN)."""

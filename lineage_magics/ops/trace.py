@@ -6,6 +6,8 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from functools import partial
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from .. import crud
@@ -238,6 +240,68 @@ def _vertex(arn: str, qv: dict | None, depth: int | None, artifacts: dict[str, d
     return Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, depth)
 
 
+def _arrange(start: str, walked: list[str], depths: dict[str, int]) -> list[str]:
+    """The trace's vertex order: the start, then by depth; within the first window (depth 10 and
+    less) in QueryLineage's walk order (``walked``, which both paths have), deeper by ARN. (The
+    windowed API walk and the store's single walk discover deeper vertices in different orders;
+    ARN order is one both can give, cheaply.)"""
+    levels: dict[int, list[str]] = {}
+    for a in walked:
+        d = depths.get(a)
+        if d is not None and a != start:
+            levels.setdefault(d, []).append(a)
+    order = [start] if start in depths else []
+    for d in sorted(levels):
+        level = levels[d]
+        if d > WINDOW:
+            level.sort()
+        order.extend(level)
+    return order
+
+
+def _edge_order(arns: list[str], edges: list[tuple]) -> list[Edge]:
+    """The edges among ``arns`` (in trace order), each once as an Edge: by the trace position of
+    the later end, then of the earlier end, the edge from the earlier end first."""
+    pos = dict(zip(arns, range(len(arns)), strict=True))
+    if not all(map(pos.__contains__, chain(map(itemgetter(0), edges), map(itemgetter(1), edges)))):
+        edges = [e for e in edges if e[0] in pos and e[1] in pos]
+    ps = map(pos.__getitem__, map(itemgetter(0), edges))
+    pd = map(pos.__getitem__, map(itemgetter(1), edges))
+    size = 2 * len(arns)
+    keys = [b * size + a * 2 if a < b else a * size + b * 2 + 1 for a, b in zip(ps, pd, strict=True)]
+    return [Edge(*edges[i]) for i in sorted(range(len(edges)), key=keys.__getitem__)]
+
+
+def _options(direction: str, depth: Any, types: Any, lineage_types: Any) -> tuple[str, int, dict, list, list]:
+    try:
+        qdir = DIRECTIONS[str(direction).lower()]
+    except KeyError:
+        raise LineageError(f"direction is up, down or both, not {direction!r}") from None
+    depth = int(depth)
+    if depth < 0:
+        raise LineageError(f"depth must be 0 or more, not {depth}")
+    filters: dict[str, Any] = {}
+    type_list = _as_list(types)
+    lt_list = _lineage_types(lineage_types)
+    if type_list:
+        filters["Types"] = type_list
+    if lt_list:
+        filters["LineageTypes"] = lt_list
+    return qdir, depth, filters, type_list, lt_list
+
+
+def local_store(api: Api, via_api: bool | None = None) -> Any:
+    """The in-process store a trace may read in one call, or None: none when ``via_api`` (or the
+    Api's ``trace_via_api``) asks for the SageMaker API path, or when the store is set to behave
+    like a remote one (latency, throttling or errors injected: those are answered by the API)."""
+    service = api.service
+    if service is None or (api.trace_via_api if via_api is None else via_api):
+        return None
+    if service.latency or service.throttle_rate or service.error_rate:
+        return None
+    return service
+
+
 def trace(
     api: Api,
     ref: Any,
@@ -246,25 +310,19 @@ def trace(
     types: Any = None,
     lineage_types: Any = None,
     max_vertices: int | None = None,
+    *,
+    via_api: bool | None = None,
 ) -> LineageGraph:
-    """See :meth:`LineageClient.trace`."""
-    try:
-        qdir = DIRECTIONS[str(direction).lower()]
-    except KeyError:
-        raise LineageError(f"direction is up, down or both, not {direction!r}") from None
-    depth = int(depth)
-    if depth < 0:
-        raise LineageError(f"depth must be 0 or more, not {depth}")
+    """See :meth:`LineageClient.trace`. Against an in-process store the walk is one call to it
+    (``Service.trace``, docs/architecture.md), unless ``via_api`` (or ``api.trace_via_api``) asks
+    for QueryLineage pages and DescribeArtifact calls, as against SageMaker: the same graph."""
+    qdir, depth, filters, type_list, lt_list = _options(direction, depth, types, lineage_types)
     kind, start, entity = resolve(api, ref)
     if LINEAGE_TYPE.get(kind) is None:
         raise LineageError(f"a {kind} is not part of the lineage graph; trace a context, action or artifact")
-    filters: dict[str, Any] = {}
-    type_list = _as_list(types)
-    lt_list = _lineage_types(lineage_types)
-    if type_list:
-        filters["Types"] = type_list
-    if lt_list:
-        filters["LineageTypes"] = lt_list
+    service = local_store(api, via_api) if depth > 0 else None
+    if service is not None:
+        return _trace_local(service, start, qdir, depth, type_list, lt_list, max_vertices)
 
     # Filters select returned vertices; a walk beyond one window needs the unfiltered frontier, so
     # the filter is then applied here instead of by the service.
@@ -281,16 +339,15 @@ def trace(
         lt = qv.get("LineageType") or lineage_type_of(arn)
         return (not type_list or qv.get("Type") in type_list) and (not lt_list or lt in lt_list)
 
-    order = {arn: i for i, arn in enumerate(seen)}
-    arns = [a for a in seen if keep(a, seen[a]) and (depths.get(a, 0) <= depth)]
-    if start not in seen and (not filters):
-        arns.insert(0, start)
-    arns.sort(key=lambda a: (0 if a == start else 1, depths.get(a, depth + 1), order.get(a, -1)))
+    if depth == 0:
+        arns = [] if filters else [start]
+    else:
+        arrangement = _arrange(start, list(seen), depths)
+        arns = [a for a in arrangement if a in seen and keep(a, seen[a]) and depths[a] <= depth]
     total = len(arns)
     truncated = max_vertices is not None and total > max_vertices
     if truncated:
         arns = arns[: max(0, int(max_vertices))]
-    kept = set(arns)
 
     artifacts = artifact_details(api, [a for a in arns if lineage_type_of(a) == "Artifact"])
     vertices = []
@@ -299,11 +356,15 @@ def trace(
         if qv is None and arn == start:
             qv = _start_vertex(api, kind, start, entity)
         vertices.append(_vertex(arn, qv, depths.get(arn), artifacts))
-    graph_edges = [Edge(s, d, t) for (s, d), t in edges.items() if s in kept and d in kept]
+    graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()])
+    return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
+
+
+def _graph(vertices, edges, start, truncated, total, qdir, depth) -> LineageGraph:
     label = vertices[0].label if vertices and vertices[0].arn == start else name_of_arn(start)
-    return LineageGraph(
+    return LineageGraph.of_unique(
         vertices,
-        graph_edges,
+        edges,
         start,
         truncated=truncated,
         total_vertices=total,
@@ -311,6 +372,41 @@ def trace(
         depth=depth,
         name=label,
     )
+
+
+def _trace_local(
+    service: Any,
+    start: str,
+    qdir: str,
+    depth: int,
+    type_list: list[str],
+    lt_list: list[str],
+    max_vertices: int | None,
+) -> LineageGraph:
+    """``trace`` read from an in-process store in one call: the graph the API path builds."""
+    r = service.trace(start, qdir, depth, properties="Artifact")
+    rows = r["vertices"]
+    arns = list(map(itemgetter(0), rows))
+    depths = dict(zip(arns, map(itemgetter(5), rows), strict=True))
+    by_arn = dict(zip(arns, rows, strict=True))
+    arns = _arrange(start, arns, depths)
+    if type_list or lt_list:
+        arns = [
+            a
+            for a in arns
+            if (not type_list or by_arn[a][2] in type_list) and (not lt_list or by_arn[a][1] in lt_list)
+        ]
+    total = len(arns)
+    truncated = max_vertices is not None and total > max_vertices
+    if truncated:
+        arns = arns[: max(0, int(max_vertices))]
+    vertices = [
+        Vertex(arn, lt, vtype, name, uri, props, d)
+        if lt == "Artifact"
+        else Vertex(arn, lt, vtype, name_of_arn(arn), None, props, d)
+        for arn, lt, vtype, name, uri, d, props in map(by_arn.__getitem__, arns)
+    ]
+    return _graph(vertices, _edge_order(arns, r["edges"]), start, truncated, total, qdir, depth)
 
 
 def _start_vertex(api: Api, kind: str, arn: str, entity) -> dict:

@@ -7,10 +7,18 @@ import math
 import pytest
 
 from lineage_magics import LineageClient, crud
+from lineage_magics.api import Api
 from lineage_magics.errors import LineageError
 from lineage_magics.graph import LineageGraph
 
 from .conftest import CallCounter, chain
+
+
+@pytest.fixture(autouse=True)
+def sagemaker_path(monkeypatch):
+    """These tests are of the SageMaker API path (pages, windows, describes): the in-process store's
+    one-call trace (tests/client/test_trace_local.py) is turned off."""
+    monkeypatch.setattr(Api, "trace_via_api", True)
 
 
 def star(lc, n: int) -> tuple[str, list[str], list[str]]:
