@@ -3,8 +3,10 @@ vertex names and types filled in with as few calls as possible."""
 
 from __future__ import annotations
 
+import gc
 import heapq
 from collections import deque
+from contextlib import contextmanager
 from functools import partial
 from itertools import chain
 from operator import itemgetter
@@ -14,7 +16,7 @@ from .. import crud
 from ..api import Api
 from ..entities import entity_from_describe
 from ..errors import LineageError, NotFoundError
-from ..graph import Edge, LineageGraph, Vertex, breadth_first
+from ..graph import Edge, LazyVertex, LineageGraph, Vertex, breadth_first, set_details
 from ..refs import resolve
 from ..sagemaker import LINEAGE_TYPE, lineage_type_of, name_of_arn
 
@@ -223,6 +225,26 @@ def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dic
         return {a: api.artifacts[a] for a in arns if a in api.artifacts}
 
 
+def _fetch_described(api: Api, vertices: list) -> None:
+    """A LazyVertex's fetch over the API: DescribeArtifact each (cached in the Api, fanned out)."""
+    infos = artifact_details(api, [v.arn for v in vertices])
+    for v in vertices:
+        info = infos.get(v.arn) or {}
+        set_details(
+            v,
+            name=info.get("name"),
+            source_uri=info.get("source_uri"),
+            properties=dict(info.get("properties") or {}),
+        )
+
+
+def _fetch_stored(service: Any, vertices: list) -> None:
+    """A LazyVertex's fetch from an in-process store: the properties, in one read."""
+    found = service.properties([v.arn for v in vertices])
+    for v in vertices:
+        set_details(v, properties=found.get(v.arn, {}))
+
+
 def _vertex(arn: str, qv: dict | None, depth: int | None, artifacts: dict[str, dict]) -> Vertex:
     lt = (qv or {}).get("LineageType") or lineage_type_of(arn)
     vtype = (qv or {}).get("Type")
@@ -349,13 +371,22 @@ def trace(
     if truncated:
         arns = arns[: max(0, int(max_vertices))]
 
-    artifacts = artifact_details(api, [a for a in arns if lineage_type_of(a) == "Artifact"])
+    # Artifacts are described when their details are first read (what is shown, listed or exported:
+    # LazyVertex), unless this Api described them before; an artifact QueryLineage gave no type now.
+    fetch = partial(_fetch_described, api)
+    with api.lock:
+        known = {a: api.artifacts.get(a) for a in arns if lineage_type_of(a) == "Artifact"}
+    untyped = [a for a, info in known.items() if info is None and not (seen.get(a) or {}).get("Type")]
+    known.update(artifact_details(api, untyped) if untyped else {})
     vertices = []
     for arn in arns:
         qv = seen.get(arn)
         if qv is None and arn == start:
             qv = _start_vertex(api, kind, start, entity)
-        vertices.append(_vertex(arn, qv, depths.get(arn), artifacts))
+        if arn in known and known[arn] is None:
+            vertices.append(LazyVertex(arn, "Artifact", (qv or {}).get("Type"), depths.get(arn), fetch=fetch))
+        else:
+            vertices.append(_vertex(arn, qv, depths.get(arn), {a: i for a, i in known.items() if i}))
     graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()])
     return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
 
@@ -384,7 +415,25 @@ def _trace_local(
     max_vertices: int | None,
 ) -> LineageGraph:
     """``trace`` read from an in-process store in one call: the graph the API path builds."""
-    r = service.trace(start, qdir, depth, properties="Artifact")
+    r = service.trace(start, qdir, depth)
+    with _collector_paused():
+        return _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused while a large graph is built: the objects it makes
+    hold no cycles, and collections triggered by their sheer number would take most of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices) -> LineageGraph:
     rows = r["vertices"]
     arns = list(map(itemgetter(0), rows))
     depths = dict(zip(arns, map(itemgetter(5), rows), strict=True))
@@ -400,11 +449,12 @@ def _trace_local(
     truncated = max_vertices is not None and total > max_vertices
     if truncated:
         arns = arns[: max(0, int(max_vertices))]
+    fetch = partial(_fetch_stored, service)  # properties, read when first needed (LazyVertex)
     vertices = [
-        Vertex(arn, lt, vtype, name, uri, props, d)
+        LazyVertex(arn, lt, vtype, d, fetch=fetch, name=name, source_uri=uri)
         if lt == "Artifact"
-        else Vertex(arn, lt, vtype, name_of_arn(arn), None, props, d)
-        for arn, lt, vtype, name, uri, d, props in map(by_arn.__getitem__, arns)
+        else Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, d)
+        for arn, lt, vtype, name, uri, d in map(by_arn.__getitem__, arns)
     ]
     return _graph(vertices, _edge_order(arns, r["edges"]), start, truncated, total, qdir, depth)
 

@@ -262,6 +262,19 @@ class Service:
         edge_list = [(rows[s][2], rows[d][2], kind) for s, d, kind in found_edges]
         return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
 
+    def properties(self, arns: list[str]) -> dict[str, dict]:
+        """The Properties of the entities these ARNs name (``{}`` when they have none; absent when
+        the entity does not exist), read in one transaction."""
+        out: dict[str, dict] = {}
+        with self.store.read() as conn:
+            t = Txn(conn, self, 0)
+            for arn in dict.fromkeys(arns):
+                entity = t.find_arn(arn)
+                if entity is not None:
+                    found = properties_of(conn, [entity.id]).get(entity.id)
+                    out[arn] = json.loads(found) if found else {}
+        return out
+
     def counts(self) -> dict[str, tuple[int, int | None]]:
         """Manual-entity usage against the limits: ``{"artifacts": (used, limit), ...}``."""
         with self.store.read() as conn:
