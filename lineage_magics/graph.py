@@ -71,6 +71,7 @@ class Vertex:
 
 
 _DETAILS = ("name", "source_uri", "properties")
+_UNKNOWN = object()
 
 
 class _Detail:
@@ -103,9 +104,21 @@ class LazyVertex(Vertex):
     source_uri = _Detail("source_uri")
     properties = _Detail("properties")
 
-    def __init__(self, arn, lineage_type, type=None, depth=None, *, fetch, **known):  # noqa: A002
-        """``fetch(vertices)`` fills in the details (``set_details``); ``known``: those already known."""
-        self.__dict__.update(arn=arn, lineage_type=lineage_type, type=type, depth=depth, fetch=fetch, **known)
+    def __init__(
+        self, arn, lineage_type, type=None, depth=None, fetch=None, name=_UNKNOWN, source_uri=_UNKNOWN
+    ):  # noqa: A002
+        """``fetch(vertices)`` fills in the details (``set_details``); ``name`` and ``source_uri``
+        may be given when already known."""
+        found = self.__dict__
+        found["arn"] = arn
+        found["lineage_type"] = lineage_type
+        found["type"] = type
+        found["depth"] = depth
+        found["fetch"] = fetch
+        if name is not _UNKNOWN:
+            found["name"] = name
+        if source_uri is not _UNKNOWN:
+            found["source_uri"] = source_uri
 
     @property
     def pending(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import heapq
+from bisect import bisect_right
 from collections import deque
 from contextlib import contextmanager
 from functools import partial
@@ -281,11 +282,14 @@ def _arrange(start: str, walked: list[str], depths: dict[str, int]) -> list[str]
     return order
 
 
-def _edge_order(arns: list[str], edges: list[tuple]) -> list[Edge]:
+def _edge_order(arns: list[str], edges: list[tuple], complete: bool = False) -> list[Edge]:
     """The edges among ``arns`` (in trace order), each once as an Edge: by the trace position of
-    the later end, then of the earlier end, the edge from the earlier end first."""
+    the later end, then of the earlier end, the edge from the earlier end first. ``complete``: every
+    edge's ends are known to be among ``arns``."""
     pos = dict(zip(arns, range(len(arns)), strict=True))
-    if not all(map(pos.__contains__, chain(map(itemgetter(0), edges), map(itemgetter(1), edges)))):
+    if not complete and not all(
+        map(pos.__contains__, chain(map(itemgetter(0), edges), map(itemgetter(1), edges)))
+    ):
         edges = [e for e in edges if e[0] in pos and e[1] in pos]
     ps = map(pos.__getitem__, map(itemgetter(0), edges))
     pd = map(pos.__getitem__, map(itemgetter(1), edges))
@@ -436,27 +440,34 @@ def _collector_paused():
 def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices) -> LineageGraph:
     rows = r["vertices"]
     arns = list(map(itemgetter(0), rows))
-    depths = dict(zip(arns, map(itemgetter(5), rows), strict=True))
+    levels = list(map(itemgetter(5), rows))  # the store's walk: the start, then by depth
     by_arn = dict(zip(arns, rows, strict=True))
-    arns = _arrange(start, arns, depths)
+    deep = bisect_right(levels, WINDOW)
+    if deep < len(arns):  # beyond the first window, by depth then ARN (_arrange)
+        depths = dict(zip(arns, levels, strict=True))
+        tail = sorted(arns[deep:])
+        tail.sort(key=depths.__getitem__)
+        arns[deep:] = tail
     if type_list or lt_list:
         arns = [
             a
             for a in arns
             if (not type_list or by_arn[a][2] in type_list) and (not lt_list or by_arn[a][1] in lt_list)
         ]
+    complete = not (type_list or lt_list) and len(arns) == len(rows)
     total = len(arns)
     truncated = max_vertices is not None and total > max_vertices
     if truncated:
         arns = arns[: max(0, int(max_vertices))]
+        complete = False
     fetch = partial(_fetch_stored, service)  # properties, read when first needed (LazyVertex)
     vertices = [
-        LazyVertex(arn, lt, vtype, d, fetch=fetch, name=name, source_uri=uri)
+        LazyVertex(arn, lt, vtype, d, fetch, name, uri)
         if lt == "Artifact"
         else Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, d)
         for arn, lt, vtype, name, uri, d in map(by_arn.__getitem__, arns)
     ]
-    return _graph(vertices, _edge_order(arns, r["edges"]), start, truncated, total, qdir, depth)
+    return _graph(vertices, _edge_order(arns, r["edges"], complete), start, truncated, total, qdir, depth)
 
 
 def _start_vertex(api: Api, kind: str, arn: str, entity) -> dict:
