@@ -194,7 +194,9 @@ def test_lazy_vertices_read_compare_and_copy_as_vertices(lc):
 
     from lineage_magics.graph import LazyVertex, Vertex
 
-    a = crud.create(lc.api, "artifact", source_uri="s3://b/x", type="DataSet", name="x", properties={"k": "v"})
+    a = crud.create(
+        lc.api, "artifact", source_uri="s3://b/x", type="DataSet", name="x", properties={"k": "v"}
+    )
     g = lc.trace(a, depth=0)  # the start alone: described to be named
     g = lc.trace(a, depth=1)
     fresh = LineageClient(lc.sagemaker, progress=False)
