@@ -282,10 +282,12 @@ def _arrange(start: str, walked: list[str], depths: dict[str, int]) -> list[str]
     return order
 
 
-def _edge_order(arns: list[str], edges: list[tuple], complete: bool = False) -> list[Edge]:
-    """The edges among ``arns`` (in trace order), each once as an Edge: by the trace position of
-    the later end, then of the earlier end, the edge from the earlier end first. ``complete``: every
-    edge's ends are known to be among ``arns``."""
+def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool = False) -> list[Edge]:
+    """The edges among ``arns`` (in trace order), each once as an Edge, by the trace position of
+    the later end: as QueryLineage orders them (ties in walk order) within 10 hops; for ``deep``
+    traces (the API path's windows and the store's walk meet edges in different orders) ties by the
+    earlier end, the edge from the earlier end first. ``complete``: every edge's ends are known to
+    be among ``arns``."""
     pos = dict(zip(arns, range(len(arns)), strict=True))
     if not complete and not all(
         map(pos.__contains__, chain(map(itemgetter(0), edges), map(itemgetter(1), edges)))
@@ -294,7 +296,10 @@ def _edge_order(arns: list[str], edges: list[tuple], complete: bool = False) -> 
     ps = map(pos.__getitem__, map(itemgetter(0), edges))
     pd = map(pos.__getitem__, map(itemgetter(1), edges))
     size = 2 * len(arns)
-    keys = [b * size + a * 2 if a < b else a * size + b * 2 + 1 for a, b in zip(ps, pd, strict=True)]
+    if deep:
+        keys = [b * size + a * 2 if a < b else a * size + b * 2 + 1 for a, b in zip(ps, pd, strict=True)]
+    else:
+        keys = list(map(max, ps, pd))
     return [Edge(*edges[i]) for i in sorted(range(len(edges)), key=keys.__getitem__)]
 
 
@@ -391,7 +396,7 @@ def trace(
             vertices.append(LazyVertex(arn, "Artifact", (qv or {}).get("Type"), depths.get(arn), fetch=fetch))
         else:
             vertices.append(_vertex(arn, qv, depths.get(arn), {a: i for a, i in known.items() if i}))
-    graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()])
+    graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()], depth > WINDOW)
     return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
 
 
@@ -467,7 +472,15 @@ def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertice
         else Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, d)
         for arn, lt, vtype, name, uri, d in map(by_arn.__getitem__, arns)
     ]
-    return _graph(vertices, _edge_order(arns, r["edges"], complete), start, truncated, total, qdir, depth)
+    return _graph(
+        vertices,
+        _edge_order(arns, r["edges"], depth > WINDOW, complete),
+        start,
+        truncated,
+        total,
+        qdir,
+        depth,
+    )
 
 
 def _start_vertex(api: Api, kind: str, arn: str, entity) -> dict:
