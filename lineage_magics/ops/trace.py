@@ -424,8 +424,8 @@ def _trace_local(
     max_vertices: int | None,
 ) -> LineageGraph:
     """``trace`` read from an in-process store in one call: the graph the API path builds."""
-    r = service.trace(start, qdir, depth)
     with _collector_paused():
+        r = service.trace(start, qdir, depth)
         return _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices)
 
 
