@@ -62,7 +62,8 @@ def trace_service(service, start: str, direction: str, hops: int) -> dict:
 
 
 def trace_client(lc, start: str, direction: str, hops: int) -> dict:
-    """LineageClient.trace: QueryLineage pages through botocore, names and types filled in."""
+    """LineageClient.trace: on the embedded store one Service.trace call (names and types filled
+    in; properties fetched when read)."""
     graph = lc.trace(start, direction=direction, depth=hops)
     return {"vertices": len(graph.vertices), "edges": len(graph.edges)}
 
@@ -94,10 +95,13 @@ def page_limit(args: dict) -> dict:
     client = connect(args["db"])
     start = _start(client, args)
     lc = LineageClient(client, progress=False)
+    lc.api.trace_via_api = True  # the SageMaker API path: QueryLineage pages (the store's walk is one call)
     calls = count_calls(client)
     holder = {}
     report = once(
-        lambda: holder.setdefault("g", lc.trace(start, direction=args["direction"], depth=args["hops"]))
+        lambda: holder.setdefault(
+            "g", lc.trace(start, direction=args["direction"], depth=args["hops"]).hydrate()
+        )
     )
     graph = holder["g"]
     report["result"] = {

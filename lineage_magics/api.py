@@ -53,6 +53,7 @@ class Api:
     retry_base = 0.05  # seconds before the first retry, doubling
     retry_cap = 2.0  # longest pause between two calls
     retry_budget = 60.0  # seconds a throttled call keeps being retried
+    trace_via_api = False  # True: traces of an in-process store page QueryLineage as against SageMaker
 
     def __init__(
         self,

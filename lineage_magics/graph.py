@@ -9,7 +9,17 @@ from typing import Any, TypeVar
 
 from .sagemaker import LINEAGE_TYPES, lineage_type_of, name_of_arn
 
-__all__ = ["Edge", "LineageGraph", "Vertex", "LINEAGE_TYPES", "breadth_first", "lineage_type_of"]
+__all__ = [
+    "Edge",
+    "LazyVertex",
+    "LineageGraph",
+    "Vertex",
+    "LINEAGE_TYPES",
+    "breadth_first",
+    "hydrate",
+    "lineage_type_of",
+    "set_details",
+]
 
 N = TypeVar("N", bound=Hashable)
 
@@ -60,6 +70,103 @@ class Vertex:
         return name_of_arn(self.arn)
 
 
+_DETAILS = ("name", "source_uri", "properties")
+_UNKNOWN = object()
+
+
+class _Detail:
+    """A data descriptor for one of a LazyVertex's details: fetched (for that vertex alone) on first
+    read unless a batch fetched it before."""
+
+    def __init__(self, member: str):
+        self.member = member
+
+    def __get__(self, vertex, owner=None):
+        if vertex is None:
+            return None
+        found = vertex.__dict__
+        if self.member not in found:
+            hydrate([vertex])
+        return found[self.member]
+
+    def __set__(self, vertex, value) -> None:
+        vertex.__dict__[self.member] = value
+
+
+class LazyVertex(Vertex):
+    """A Vertex whose name, source URI and properties are fetched when first read (a trace over the
+    SageMaker API describes only the artifacts that are shown, listed or exported: issue 15).
+
+    It reads, compares, copies and pickles as a Vertex; ``hydrate(vertices)`` fetches the details of
+    many at once (renderers call it for what they show)."""
+
+    name = _Detail("name")
+    source_uri = _Detail("source_uri")
+    properties = _Detail("properties")
+
+    def __init__(
+        self, arn, lineage_type, type=None, depth=None, fetch=None, name=_UNKNOWN, source_uri=_UNKNOWN
+    ):  # noqa: A002
+        """``fetch(vertices)`` fills in the details (``set_details``); ``name`` and ``source_uri``
+        may be given when already known."""
+        found = self.__dict__
+        found["arn"] = arn
+        found["lineage_type"] = lineage_type
+        found["type"] = type
+        found["depth"] = depth
+        found["fetch"] = fetch
+        if name is not _UNKNOWN:
+            found["name"] = name
+        if source_uri is not _UNKNOWN:
+            found["source_uri"] = source_uri
+
+    @property
+    def pending(self) -> bool:
+        """Whether the details are still to be fetched."""
+        return "fetch" in self.__dict__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Vertex):
+            return NotImplemented
+        return _fields(self) == _fields(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self):
+        return (Vertex, _fields(self))
+
+    def __repr__(self) -> str:
+        return "Lazy" + Vertex.__repr__(self)
+
+
+def _fields(v: Vertex) -> tuple:
+    return (v.arn, v.lineage_type, v.type, v.name, v.source_uri, v.properties, v.depth)
+
+
+def hydrate(vertices: Iterable[Vertex]) -> None:
+    """Fetch the details of every pending LazyVertex among ``vertices``, in one batch per source.
+
+    Each source's ``fetch(vertices)`` fills in ``name``, ``source_uri`` and ``properties`` of each
+    vertex it is given (``set_details``)."""
+    batches: dict[int, tuple[Callable, list[LazyVertex]]] = {}
+    for v in vertices:
+        fetch = v.__dict__.get("fetch") if isinstance(v, LazyVertex) else None
+        if fetch is not None:
+            batches.setdefault(id(fetch), (fetch, []))[1].append(v)
+    for fetch, batch in batches.values():
+        fetch(batch)
+
+
+def set_details(vertex: Vertex, **details: Any) -> None:
+    """Fill in a vertex's details (``name``, ``source_uri``, ``properties``); a LazyVertex stops
+    being pending (what its fetch left unset reads None, or ``{}`` for properties)."""
+    found = vertex.__dict__
+    found.update(details)
+    if found.pop("fetch", None) is not None:
+        for member in _DETAILS:
+            found.setdefault(member, {} if member == "properties" else None)
+
+
 @dataclass(frozen=True)
 class Edge:
     """One association: ``source`` -> ``destination`` (ARNs), with its type or None."""
@@ -103,6 +210,26 @@ class LineageGraph:
             self.add_vertex(v)
         for e in edges or ():
             self.add_edge(e)
+
+    @classmethod
+    def of_unique(
+        cls, vertices: list[Vertex], edges: list[Edge], start: str | None = None, **options: Any
+    ) -> LineageGraph:
+        """A graph of vertices with distinct ARNs and edges with distinct (source, destination)
+        pairs, taken as they are (the lists are kept, not copied): the same graph as the
+        constructor's, built without checking each one (large traces)."""
+        graph = cls(start=start, **options)
+        graph.vertices = vertices
+        graph._index = dict(zip([v.arn for v in vertices], vertices, strict=True))
+        graph.edges = edges
+        graph._edge_keys = {(e.source, e.destination) for e in edges}
+        return graph
+
+    def hydrate(self, vertices: Iterable[Vertex] | None = None) -> LineageGraph:
+        """Fetch the details (names, source URIs, properties) a trace left to fetch, of ``vertices``
+        (default: all) in one batch; returns the graph. Renderers call it for what they show."""
+        hydrate(self.vertices if vertices is None else vertices)
+        return self
 
     # -- building -------------------------------------------------------
     def add_vertex(self, vertex: Vertex) -> Vertex:

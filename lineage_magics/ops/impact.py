@@ -130,4 +130,4 @@ def impact_of(graph: LineageGraph) -> ImpactReport:
 
 def impact(api: Api, ref: Any, depth: int = 10) -> ImpactReport:
     """See :meth:`LineageClient.impact`."""
-    return impact_of(trace(api, ref, direction="down", depth=depth))
+    return impact_of(trace(api, ref, direction="down", depth=depth).hydrate())

@@ -3,16 +3,21 @@ vertex names and types filled in with as few calls as possible."""
 
 from __future__ import annotations
 
+import gc
 import heapq
+from bisect import bisect_right
 from collections import deque
+from contextlib import contextmanager
 from functools import partial
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from .. import crud
 from ..api import Api
 from ..entities import entity_from_describe
 from ..errors import LineageError, NotFoundError
-from ..graph import Edge, LineageGraph, Vertex, breadth_first
+from ..graph import Edge, LazyVertex, LineageGraph, Vertex, breadth_first, set_details
 from ..refs import resolve
 from ..sagemaker import LINEAGE_TYPE, lineage_type_of, name_of_arn
 
@@ -221,6 +226,26 @@ def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dic
         return {a: api.artifacts[a] for a in arns if a in api.artifacts}
 
 
+def _fetch_described(api: Api, vertices: list) -> None:
+    """A LazyVertex's fetch over the API: DescribeArtifact each (cached in the Api, fanned out)."""
+    infos = artifact_details(api, [v.arn for v in vertices])
+    for v in vertices:
+        info = infos.get(v.arn) or {}
+        set_details(
+            v,
+            name=info.get("name"),
+            source_uri=info.get("source_uri"),
+            properties=dict(info.get("properties") or {}),
+        )
+
+
+def _fetch_stored(service: Any, vertices: list) -> None:
+    """A LazyVertex's fetch from an in-process store: the properties, in one read."""
+    found = service.properties([v.arn for v in vertices])
+    for v in vertices:
+        set_details(v, properties=found.get(v.arn, {}))
+
+
 def _vertex(arn: str, qv: dict | None, depth: int | None, artifacts: dict[str, dict]) -> Vertex:
     lt = (qv or {}).get("LineageType") or lineage_type_of(arn)
     vtype = (qv or {}).get("Type")
@@ -238,6 +263,76 @@ def _vertex(arn: str, qv: dict | None, depth: int | None, artifacts: dict[str, d
     return Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, depth)
 
 
+def _arrange(start: str, walked: list[str], depths: dict[str, int]) -> list[str]:
+    """The trace's vertex order: the start, then by depth; within the first window (depth 10 and
+    less) in QueryLineage's walk order (``walked``, which both paths have), deeper by ARN. (The
+    windowed API walk and the store's single walk discover deeper vertices in different orders;
+    ARN order is one both can give, cheaply.)"""
+    levels: dict[int, list[str]] = {}
+    for a in walked:
+        d = depths.get(a)
+        if d is not None and a != start:
+            levels.setdefault(d, []).append(a)
+    order = [start] if start in depths else []
+    for d in sorted(levels):
+        level = levels[d]
+        if d > WINDOW:
+            level.sort()
+        order.extend(level)
+    return order
+
+
+def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool = False) -> list[Edge]:
+    """The edges among ``arns`` (in trace order), each once as an Edge, by the trace position of
+    the later end: as QueryLineage orders them (ties in walk order) within 10 hops; for ``deep``
+    traces (the API path's windows and the store's walk meet edges in different orders) ties by the
+    earlier end, the edge from the earlier end first. ``complete``: every edge's ends are known to
+    be among ``arns``."""
+    pos = dict(zip(arns, range(len(arns)), strict=True))
+    if not complete and not all(
+        map(pos.__contains__, chain(map(itemgetter(0), edges), map(itemgetter(1), edges)))
+    ):
+        edges = [e for e in edges if e[0] in pos and e[1] in pos]
+    ps = map(pos.__getitem__, map(itemgetter(0), edges))
+    pd = map(pos.__getitem__, map(itemgetter(1), edges))
+    size = 2 * len(arns)
+    if deep:
+        keys = [b * size + a * 2 if a < b else a * size + b * 2 + 1 for a, b in zip(ps, pd, strict=True)]
+    else:
+        keys = list(map(max, ps, pd))
+    return [Edge(*edges[i]) for i in sorted(range(len(edges)), key=keys.__getitem__)]
+
+
+def _options(direction: str, depth: Any, types: Any, lineage_types: Any) -> tuple[str, int, dict, list, list]:
+    try:
+        qdir = DIRECTIONS[str(direction).lower()]
+    except KeyError:
+        raise LineageError(f"direction is up, down or both, not {direction!r}") from None
+    depth = int(depth)
+    if depth < 0:
+        raise LineageError(f"depth must be 0 or more, not {depth}")
+    filters: dict[str, Any] = {}
+    type_list = _as_list(types)
+    lt_list = _lineage_types(lineage_types)
+    if type_list:
+        filters["Types"] = type_list
+    if lt_list:
+        filters["LineageTypes"] = lt_list
+    return qdir, depth, filters, type_list, lt_list
+
+
+def local_store(api: Api, via_api: bool | None = None) -> Any:
+    """The in-process store a trace may read in one call, or None: none when ``via_api`` (or the
+    Api's ``trace_via_api``) asks for the SageMaker API path, or when the store is set to behave
+    like a remote one (latency, throttling or errors injected: those are answered by the API)."""
+    service = api.service
+    if service is None or (api.trace_via_api if via_api is None else via_api):
+        return None
+    if service.latency or service.throttle_rate or service.error_rate:
+        return None
+    return service
+
+
 def trace(
     api: Api,
     ref: Any,
@@ -246,25 +341,19 @@ def trace(
     types: Any = None,
     lineage_types: Any = None,
     max_vertices: int | None = None,
+    *,
+    via_api: bool | None = None,
 ) -> LineageGraph:
-    """See :meth:`LineageClient.trace`."""
-    try:
-        qdir = DIRECTIONS[str(direction).lower()]
-    except KeyError:
-        raise LineageError(f"direction is up, down or both, not {direction!r}") from None
-    depth = int(depth)
-    if depth < 0:
-        raise LineageError(f"depth must be 0 or more, not {depth}")
+    """See :meth:`LineageClient.trace`. Against an in-process store the walk is one call to it
+    (``Service.trace``, docs/architecture.md), unless ``via_api`` (or ``api.trace_via_api``) asks
+    for QueryLineage pages and DescribeArtifact calls, as against SageMaker: the same graph."""
+    qdir, depth, filters, type_list, lt_list = _options(direction, depth, types, lineage_types)
     kind, start, entity = resolve(api, ref)
     if LINEAGE_TYPE.get(kind) is None:
         raise LineageError(f"a {kind} is not part of the lineage graph; trace a context, action or artifact")
-    filters: dict[str, Any] = {}
-    type_list = _as_list(types)
-    lt_list = _lineage_types(lineage_types)
-    if type_list:
-        filters["Types"] = type_list
-    if lt_list:
-        filters["LineageTypes"] = lt_list
+    service = local_store(api, via_api) if depth > 0 else None
+    if service is not None:
+        return _trace_local(service, start, qdir, depth, type_list, lt_list, max_vertices)
 
     # Filters select returned vertices; a walk beyond one window needs the unfiltered frontier, so
     # the filter is then applied here instead of by the service.
@@ -281,35 +370,116 @@ def trace(
         lt = qv.get("LineageType") or lineage_type_of(arn)
         return (not type_list or qv.get("Type") in type_list) and (not lt_list or lt in lt_list)
 
-    order = {arn: i for i, arn in enumerate(seen)}
-    arns = [a for a in seen if keep(a, seen[a]) and (depths.get(a, 0) <= depth)]
-    if start not in seen and (not filters):
-        arns.insert(0, start)
-    arns.sort(key=lambda a: (0 if a == start else 1, depths.get(a, depth + 1), order.get(a, -1)))
+    if depth == 0:
+        arns = [] if filters else [start]
+    else:
+        arrangement = _arrange(start, list(seen), depths)
+        arns = [a for a in arrangement if a in seen and keep(a, seen[a]) and depths[a] <= depth]
     total = len(arns)
     truncated = max_vertices is not None and total > max_vertices
     if truncated:
         arns = arns[: max(0, int(max_vertices))]
-    kept = set(arns)
 
-    artifacts = artifact_details(api, [a for a in arns if lineage_type_of(a) == "Artifact"])
+    # Artifacts are described when their details are first read (what is shown, listed or exported:
+    # LazyVertex), unless this Api described them before; an artifact QueryLineage gave no type now.
+    fetch = partial(_fetch_described, api)
+    with api.lock:
+        known = {a: api.artifacts.get(a) for a in arns if lineage_type_of(a) == "Artifact"}
+    untyped = [a for a, info in known.items() if info is None and not (seen.get(a) or {}).get("Type")]
+    known.update(artifact_details(api, untyped) if untyped else {})
     vertices = []
     for arn in arns:
         qv = seen.get(arn)
         if qv is None and arn == start:
             qv = _start_vertex(api, kind, start, entity)
-        vertices.append(_vertex(arn, qv, depths.get(arn), artifacts))
-    graph_edges = [Edge(s, d, t) for (s, d), t in edges.items() if s in kept and d in kept]
+        if arn in known and known[arn] is None:
+            vertices.append(LazyVertex(arn, "Artifact", (qv or {}).get("Type"), depths.get(arn), fetch=fetch))
+        else:
+            vertices.append(_vertex(arn, qv, depths.get(arn), {a: i for a, i in known.items() if i}))
+    graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()], depth > WINDOW)
+    return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
+
+
+def _graph(vertices, edges, start, truncated, total, qdir, depth) -> LineageGraph:
     label = vertices[0].label if vertices and vertices[0].arn == start else name_of_arn(start)
-    return LineageGraph(
+    return LineageGraph.of_unique(
         vertices,
-        graph_edges,
+        edges,
         start,
         truncated=truncated,
         total_vertices=total,
         direction={"Both": "both", "Ascendants": "up", "Descendants": "down"}[qdir],
         depth=depth,
         name=label,
+    )
+
+
+def _trace_local(
+    service: Any,
+    start: str,
+    qdir: str,
+    depth: int,
+    type_list: list[str],
+    lt_list: list[str],
+    max_vertices: int | None,
+) -> LineageGraph:
+    """``trace`` read from an in-process store in one call: the graph the API path builds."""
+    with _collector_paused():
+        r = service.trace(start, qdir, depth)
+        return _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices)
+
+
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused while a large graph is built: the objects it makes
+    hold no cycles, and collections triggered by their sheer number would take most of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices) -> LineageGraph:
+    rows = r["vertices"]
+    arns = list(map(itemgetter(0), rows))
+    levels = list(map(itemgetter(5), rows))  # the store's walk: the start, then by depth
+    by_arn = dict(zip(arns, rows, strict=True))
+    deep = bisect_right(levels, WINDOW)
+    if deep < len(arns):  # beyond the first window, by depth then ARN (_arrange)
+        depths = dict(zip(arns, levels, strict=True))
+        tail = sorted(arns[deep:])
+        tail.sort(key=depths.__getitem__)
+        arns[deep:] = tail
+    if type_list or lt_list:
+        arns = [
+            a
+            for a in arns
+            if (not type_list or by_arn[a][2] in type_list) and (not lt_list or by_arn[a][1] in lt_list)
+        ]
+    complete = not (type_list or lt_list) and len(arns) == len(rows)
+    total = len(arns)
+    truncated = max_vertices is not None and total > max_vertices
+    if truncated:
+        arns = arns[: max(0, int(max_vertices))]
+        complete = False
+    fetch = partial(_fetch_stored, service)  # properties, read when first needed (LazyVertex)
+    vertices = [
+        LazyVertex(arn, lt, vtype, d, fetch, name, uri)
+        if lt == "Artifact"
+        else Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, d)
+        for arn, lt, vtype, name, uri, d in map(by_arn.__getitem__, arns)
+    ]
+    return _graph(
+        vertices,
+        _edge_order(arns, r["edges"], depth > WINDOW, complete),
+        start,
+        truncated,
+        total,
+        qdir,
+        depth,
     )
 
 

@@ -13,6 +13,7 @@ _VERTEX_KEYS = ("arn", "lineage_type", "type", "name", "source_uri", "properties
 
 def to_dict(graph: LineageGraph) -> dict[str, Any]:
     """The graph as plain JSON-ready data (no cap: every vertex and edge)."""
+    graph.hydrate()  # every vertex's details, in one batch
     return {
         "start": graph.start,
         "truncated": graph.truncated,

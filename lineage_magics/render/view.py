@@ -96,6 +96,7 @@ def select(graph: LineageGraph, max_vertices: int | None = None) -> View:
         kept = {v.arn for v in sorted(vertices, key=key)[:limit]}
 
     shown = [v for v in vertices if v.arn in kept]
+    graph.hydrate(shown)  # the details of what is drawn, in one batch (a trace fetches them lazily)
     ids = {v.arn: f"n{index[v.arn]}" for v in shown}
     kept_edges = [e for e in edges if e.source in kept and e.destination in kept]
     more = _stand_ins(shown, kept, out, inc) if len(kept) < len(vertices) else []

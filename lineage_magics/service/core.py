@@ -14,10 +14,10 @@ from operator import itemgetter
 from . import spec
 from .artifacts import source_hash
 from .bulk import bulk_import
-from .common import DEFAULT_LIMITS, LINEAGE_TYPE, Settings, Txn
+from .common import DEFAULT_LIMITS, KIND_OF_LINEAGE_TYPE, LINEAGE_TYPE, Settings, Txn
 from .dispatch import OPERATIONS
 from .errors import ServiceFault, internal_failure, serialization, throttling, unsupported
-from .query import ADJACENCY_AFTER, GraphCache, QueryCache, vertex_rows, walk
+from .query import ADJACENCY_AFTER, GraphCache, QueryCache, properties_of, vertex_rows, walk
 from .store import Store
 
 log = logging.getLogger(__name__)
@@ -192,14 +192,15 @@ class Service:
         *,
         max_vertices: int | None = None,
         edges: bool = True,
-        properties: bool = False,
+        properties: bool | str = False,
     ) -> dict:
         """The walk behind QueryLineage without its limits or pages, for fast local traces.
 
         ``direction``: Both | Ascendants | Descendants (or both | up | down); ``max_depth`` None
         walks to the end. Returns ``{"vertices": [(arn, lineage_type, type, name, source_uri,
         depth)], "edges": [(source_arn, destination_arn, type)], "truncated": bool}`` (rows, the
-        start vertex first, then by depth); ``properties=True`` appends each vertex's properties.
+        start vertex first, then by depth); ``properties=True`` appends each vertex's properties, and a
+        lineage type (``properties="Artifact"``) those of that type's vertices only (``{}`` for others).
 
         A walk reading more than ``query.ADJACENCY_AFTER`` associations loads the graph into memory
         (``query.GraphCache``), kept for the next traces until anything writes to the store.
@@ -227,13 +228,21 @@ class Service:
             memory = graph(False)
             cached = (
                 memory is not None
-                and not properties
+                and properties is not True
                 and (memory.heads is not None or len(order) > ADJACENCY_AFTER)
             )
             if cached:
                 heads = memory.vertices(conn)[0]
             else:
-                rows = vertex_rows(conn, order, full=properties)
+                rows = vertex_rows(conn, order, full=properties is True)
+            docs = {}
+            if isinstance(properties, str):
+                kind = KIND_OF_LINEAGE_TYPE[properties]
+                if cached:
+                    wanted = [i for i in order if heads[i][1] == properties]
+                else:
+                    wanted = [i for i in order if rows[i][1] == kind]
+                docs = properties_of(conn, wanted)
         if truncated:  # edges to vertices the cut left out are not returned
             kept = set(order)
             found_edges = [e for e in found_edges if e[0] in kept and e[1] in kept]
@@ -247,18 +256,35 @@ class Service:
                 )
             )
             edge_list = list(map(itemgetter(3, 4, 2), found_edges))
+            if isinstance(properties, str):
+                vertices = _with_properties(vertices, order, docs)
             return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
         lineage = LINEAGE_TYPE.get
         vertices = [
             (row[2], lineage(row[1]), row[3], row[4], row[5], depth[i]) for i in order for row in (rows[i],)
         ]
-        if properties:
+        if properties is True:
             vertices = [
                 (*vertex, json.loads(rows[i][8]).get("Properties") or {})
                 for vertex, i in zip(vertices, order, strict=True)
             ]
+        elif isinstance(properties, str):
+            vertices = _with_properties(vertices, order, docs)
         edge_list = [(rows[s][2], rows[d][2], kind) for s, d, kind in found_edges]
         return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
+
+    def properties(self, arns: list[str]) -> dict[str, dict]:
+        """The Properties of the entities these ARNs name (``{}`` when they have none; absent when
+        the entity does not exist), read in one transaction."""
+        out: dict[str, dict] = {}
+        with self.store.read() as conn:
+            t = Txn(conn, self.settings, 0)
+            for arn in dict.fromkeys(arns):
+                entity = t.find_arn(arn)
+                if entity is not None:
+                    found = properties_of(conn, [entity.id]).get(entity.id)
+                    out[arn] = json.loads(found) if found else {}
+        return out
 
     def counts(self) -> dict[str, tuple[int, int | None]]:
         """Manual-entity usage against the limits: ``{"artifacts": (used, limit), ...}``."""
@@ -271,6 +297,14 @@ class Service:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _with_properties(vertices: list[tuple], order: list[int], docs: dict[int, str]) -> list[tuple]:
+    """Each vertex row with its properties appended (``{}`` where ``docs`` has no document)."""
+    loads = json.loads
+    return [
+        (*vertex, loads(docs[i]) if docs.get(i) else {}) for vertex, i in zip(vertices, order, strict=True)
+    ]
 
 
 __all__ = ["Service", "ServiceFault"]

@@ -186,6 +186,17 @@ def vertex_rows(conn, ids: list[int], full: bool = True) -> dict[int, tuple]:
     return rows
 
 
+_PROPERTIES = "SELECT id, json_extract(doc, '$.Properties') FROM entity WHERE id IN (?)"
+
+
+def properties_of(conn, ids: list[int]) -> dict[int, str | None]:
+    """The Properties of entities by id, as JSON text (None when they have none)."""
+    out: dict[int, str | None] = {}
+    for size, chunk in _padded(sorted(ids)):
+        out.update(conn.execute(_sql(_PROPERTIES, size), chunk))
+    return out
+
+
 def _matches(row, filters: dict) -> bool:
     _, kind, _, vtype, _, _, created, modified, doc = row
     if filters.get("Types") and vtype not in filters["Types"]:

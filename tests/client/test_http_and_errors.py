@@ -36,6 +36,8 @@ def test_trace_pages_over_http(serve):
     g = remote.trace(ctx, depth=1)
     assert len(g.vertices) == 161
     assert counter["QueryLineage"] == math.ceil(161 / 50)
+    assert counter["DescribeArtifact"] == 0  # artifacts are described when first shown or read
+    assert all(v.name for v in g.hydrate().vertices)
     assert counter["DescribeArtifact"] == len(arts)
     assert counter.total == counter["QueryLineage"] + counter["DescribeArtifact"]
 

@@ -7,10 +7,18 @@ import math
 import pytest
 
 from lineage_magics import LineageClient, crud
+from lineage_magics.api import Api
 from lineage_magics.errors import LineageError
 from lineage_magics.graph import LineageGraph
 
 from .conftest import CallCounter, chain
+
+
+@pytest.fixture(autouse=True)
+def sagemaker_path(monkeypatch):
+    """These tests are of the SageMaker API path (pages, windows, describes): the in-process store's
+    one-call trace (tests/client/test_trace_local.py) is turned off."""
+    monkeypatch.setattr(Api, "trace_via_api", True)
 
 
 def star(lc, n: int) -> tuple[str, list[str], list[str]]:
@@ -47,9 +55,12 @@ def test_call_counts_are_minimal_and_cached(lc):
     counter = CallCounter(lc.sagemaker)
     g = lc.trace(ctx, depth=2)
     assert counter["QueryLineage"] == math.ceil(121 / 50)
-    # names of contexts and actions come from their ARNs; artifacts are described once each
+    # names of contexts and actions come from their ARNs; artifacts are described once each, when
+    # first shown or read (issue 15: hydrate what is shown)
     for op in ("DescribeContext", "DescribeAction", "DescribeTrialComponent"):
         assert counter[op] == 0, op
+    assert counter["DescribeArtifact"] == 0
+    g.hydrate()
     assert counter["DescribeArtifact"] == len(arts) == 40
     assert counter.total == counter["QueryLineage"] + counter["DescribeArtifact"]
     by_arn = {v.arn: v for v in g.vertices}
@@ -154,3 +165,45 @@ def test_depth_zero_is_the_start_alone(lc):
     arns = chain(lc, 3)
     g = lc.trace(arns[1], depth=0)
     assert [v.arn for v in g.vertices] == [arns[1]] and not g.edges
+
+
+def test_a_displayed_trace_describes_only_the_drawn_artifacts(lc):
+    """Issue 15: the picture (default cap 150) costs QueryLineage pages plus one DescribeArtifact per
+    drawn artifact, each drawn with its name; a repeat in the same session costs the pages only."""
+    ctx, arts, _ = star(lc, 600)  # 200 artifacts, 400 actions: 13 pages
+    counter = CallCounter(lc.sagemaker)
+    g = lc.trace(ctx, depth=1)
+    svg = g._repr_mimebundle_()["image/svg+xml"]
+    drawn = [v for v in g.vertices[:150] if v.lineage_type == "Artifact"]
+    assert counter["QueryLineage"] == math.ceil(601 / 50)
+    assert counter["DescribeArtifact"] == len(drawn) < len(arts)
+    assert all(f">{v.name}<" in svg for v in drawn)
+    counter.reset()
+    again = lc.trace(ctx, depth=1)
+    again._repr_mimebundle_()
+    assert counter.total == counter["QueryLineage"] == math.ceil(601 / 50)
+    counter.reset()
+    exported = again.to_json()
+    assert counter.total == counter["DescribeArtifact"] == len(arts) - len(drawn)
+    assert all(f'"name": "art{i}"' in exported for i in range(0, 600, 3))
+
+
+def test_lazy_vertices_read_compare_and_copy_as_vertices(lc):
+    import copy
+    import pickle
+
+    from lineage_magics.graph import LazyVertex, Vertex
+
+    a = crud.create(
+        lc.api, "artifact", source_uri="s3://b/x", type="DataSet", name="x", properties={"k": "v"}
+    )
+    g = lc.trace(a, depth=0)  # the start alone: described to be named
+    g = lc.trace(a, depth=1)
+    fresh = LineageClient(lc.sagemaker, progress=False)
+    fresh.api.trace_via_api = True
+    lazy = fresh.trace(a, depth=1).vertices[0]
+    assert isinstance(lazy, LazyVertex)
+    plain = Vertex(a, "Artifact", "DataSet", "x", "s3://b/x", {"k": "v"}, 0)
+    assert lazy == plain and plain == lazy and not lazy.pending
+    assert copy.deepcopy(lazy) == plain and pickle.loads(pickle.dumps(lazy)) == plain
+    assert g.vertices[0] == plain
