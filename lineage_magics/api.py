@@ -158,9 +158,10 @@ class Api:
         """``[func(x) for x in items]``, over ``max_workers`` threads when that can help (never for an
         in-process store, where calls take turns)."""
         items = list(items)
-        if len(items) < 2 or self.max_workers < 2 or self.in_process:
+        pool = self.pool(len(items))
+        if pool is None:
             return [func(x) for x in items]
-        with ThreadPoolExecutor(max_workers=min(self.max_workers, len(items))) as pool:
+        with pool:
             return list(pool.map(func, items))
 
     def pool(self, size: int) -> ThreadPoolExecutor | None:

@@ -199,6 +199,15 @@ def apply(api: Api, spec: WorkflowSpec, *, prune: bool = False, dry_run: bool = 
     def act(line: str) -> None:
         result.actions.append(("would " if dry_run else "") + line)
 
+    def update_or_keep(label: str, current: Entity, update: dict[str, Any]) -> Entity:
+        """Record (and unless a dry run, make) the update an existing entity needs; its new state."""
+        if not update:
+            result.unchanged.append(label)
+            return current
+        act(f"update {label}: {', '.join(sorted(update))}")
+        result.updated.append(label)
+        return current if dry_run else crud.update(api, current.arn, **update)
+
     # -- the context -----------------------------------------------------------------------------
     if ctx is None:
         act(f"create context {spec.context} ({spec.context_type})")
@@ -220,13 +229,7 @@ def apply(api: Api, spec: WorkflowSpec, *, prune: bool = False, dry_run: bool = 
         if spec.description is not None and ctx.description != spec.description:
             update["description"] = spec.description
         result.warnings += warnings
-        if update:
-            act(f"update context {spec.context}: {', '.join(sorted(update))}")
-            result.updated.append(f"context {spec.context}")
-            if not dry_run:
-                result.context = crud.update(api, ctx.arn, **update)
-        else:
-            result.unchanged.append(f"context {spec.context}")
+        result.context = update_or_keep(f"context {spec.context}", ctx, update)
     ctx_arn = result.context.arn
 
     # -- declared entities -------------------------------------------------------------------------
@@ -249,13 +252,7 @@ def apply(api: Api, spec: WorkflowSpec, *, prune: bool = False, dry_run: bool = 
             continue
         update, warnings = _changes(d, p.existing, d.properties)
         result.warnings += warnings
-        if update:
-            act(f"update {d.kind} {name}: {', '.join(sorted(update))}")
-            result.updated.append(f"{d.kind} {name}")
-            if not dry_run:
-                p.existing = crud.update(api, p.arn, **update)
-        else:
-            result.unchanged.append(f"{d.kind} {name}")
+        p.existing = update_or_keep(f"{d.kind} {name}", p.existing, update)
     result.entities = {name: p.arn for name, p in planned.items()}
 
     def endpoint(name: str) -> tuple[str, str]:
