@@ -15,8 +15,34 @@ class LineageError(Exception):
     show_traceback = False
 
     def _render_traceback_(self) -> list[str]:
-        text = f"{type(self).__name__}: {self}"
-        return ["".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)]  # no raw controls
+        return [_printable(f"{type(self).__name__}: {self}")]
+
+
+def _printable(text: str) -> str:
+    """``text`` with raw control characters (newlines included) shown as ``\\uXXXX``."""
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
+
+
+class WorkflowError(LineageError):
+    """A workflow (a context cell, a workflow file) with problems: every one found, each a line naming its line."""
+
+    shown = 20  # problems rendered; the rest are counted
+
+    def __init__(self, problems: list[str]):
+        self.problems = tuple(problems)
+        if len(self.problems) == 1:
+            super().__init__(self.problems[0])
+        else:
+            super().__init__(f"{len(self.problems)} problems: " + "; ".join(self.problems))
+
+    def _render_traceback_(self) -> list[str]:
+        if len(self.problems) == 1:
+            return super()._render_traceback_()
+        head = _printable(f"{type(self).__name__}: {len(self.problems)} problems")
+        lines = [head, *(_printable(f"  {p}") for p in self.problems[: self.shown])]
+        if len(self.problems) > self.shown:
+            lines.append(f"  ... and {len(self.problems) - self.shown} more")
+        return lines
 
 
 class NotFoundError(LineageError, LookupError):

@@ -8,7 +8,7 @@ One declaration a line (shell-style quoting; ``#`` starts a comment at the start
     property k=v ...                      # the context's own properties
     A -> B [-> C ...] [TYPE]              # TYPE: ContributedTo, AssociatedWith, DerivedFrom, Produced, SameAs
 
-The whole cell is checked before anything is written; an error is one line naming the cell line
+The whole cell is checked before anything is written; each problem is one line naming the cell line
 (numbered as the notebook shows it: the ``%%lineage`` line is line 1). No IPython; enums and limits come from botocore's model (:mod:`lineage_magics.sagemaker`).
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import shlex
 
 from .. import sagemaker as sm
-from ..errors import LineageError
+from ..errors import WorkflowError
 from ..text import did_you_mean
 from ..workflow import EdgeDecl, EntityDecl, WorkflowSpec
 
@@ -26,13 +26,23 @@ ARROW = "->"
 _LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-class LineageSyntaxError(LineageError):
-    """A ``%%lineage context`` cell that does not parse; ``line`` is the cell line (1 = the magic line)."""
+class LineageSyntaxError(WorkflowError):
+    """A ``%%lineage context`` cell that does not parse; ``line`` is the cell line (1 = the magic line).
+
+    ``line`` and ``detail`` are the first problem's; ``problems`` lists every one ("line N: ...").
+    """
 
     def __init__(self, line: int, message: str):
-        super().__init__(f"line {line}: {message}")
+        super().__init__([f"line {line}: {message}"])
         self.line = line
         self.detail = message
+
+    @classmethod
+    def of(cls, errors: list[LineageSyntaxError]) -> LineageSyntaxError:
+        """One error carrying every problem of ``errors`` (in order)."""
+        combined = cls(errors[0].line, errors[0].detail)
+        WorkflowError.__init__(combined, [p for e in errors for p in e.problems])
+        return combined
 
 
 def normalise_association_type(value: str) -> str | None:
@@ -248,7 +258,7 @@ def parse_cell(
     """Parse and validate a whole ``%%lineage context`` cell into a WorkflowSpec.
 
     ``first_line`` is the number of the cell's first body line (2: the magic line is line 1).
-    Raises :class:`LineageSyntaxError` (one line, naming the line) on the first problem.
+    Raises :class:`LineageSyntaxError` listing every problem, each a line naming its cell line.
     """
     magic_line = first_line - 1
     problem = name_problem(context, "context")
@@ -270,15 +280,14 @@ def parse_cell(
     property_lines: dict[str, int] = {}
     edge_lines: dict[tuple[str, str], int] = {}
 
-    for offset, raw in enumerate(cell.split("\n")):
-        number = first_line + offset
+    def parse_line(number: int, raw: str) -> None:
         raw = raw.rstrip("\r")
         bad = next((c for c in raw if c in _LINE_BREAKS or c == "\x00"), None)
         if bad is not None:
             raise LineageSyntaxError(number, f"control character {bad!r} is not allowed")
         tokens = split_line(raw, number)
         if not tokens:
-            continue
+            return
         head = tokens[0].lower()
         if head in KEYWORDS and (len(tokens) < 2 or tokens[1] != ARROW):
             rest = tokens[1:]
@@ -299,7 +308,7 @@ def parse_cell(
                         number,
                         f"{len(spec.properties)} context properties: SageMaker allows {sm.limits().properties}",
                     )
-                continue
+                return
             decl = parse_declaration(head, rest, number)
             if decl.name == context:
                 raise LineageSyntaxError(number, f"{_short(decl.name)} is the name of the cell's context")
@@ -309,7 +318,7 @@ def parse_cell(
                 )
             declared[decl.name] = number
             spec.entities.append(decl)
-            continue
+            return
         if head not in KEYWORDS:
             tokens = _split_arrows(tokens)
         if ARROW not in tokens:
@@ -327,4 +336,13 @@ def parse_cell(
                 )
             edge_lines[key] = number
             spec.edges.append(edge)
+
+    problems: list[LineageSyntaxError] = []
+    for offset, raw in enumerate(cell.split("\n")):
+        try:
+            parse_line(first_line + offset, raw)
+        except LineageSyntaxError as exc:
+            problems.append(exc)
+    if problems:
+        raise LineageSyntaxError.of(problems)
     return spec

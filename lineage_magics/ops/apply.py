@@ -15,7 +15,7 @@ from .. import crud
 from .. import sagemaker as sm
 from ..api import Api
 from ..entities import Entity
-from ..errors import LineageError, NotFoundError
+from ..errors import LineageError, NotFoundError, WorkflowError
 from ..refs import resolve
 from ..text import did_you_mean, escape_html, visible
 from ..workflow import ENTITY_KINDS, WorkflowSpec
@@ -90,67 +90,84 @@ class _Planned:
 
 
 def _validate(api: Api, spec: WorkflowSpec) -> dict[str, tuple[str, str]]:
-    """Check the spec; returns the edge endpoints that name existing entities: name -> (kind, ARN)."""
+    """Check the spec; returns the edge endpoints that name existing entities: name -> (kind, ARN).
+
+    Raises :class:`WorkflowError` listing every problem found (each naming its line), not just the first.
+    """
     if not spec.context or not sm.kind("context").name_fits(spec.context):
         raise LineageError(f"invalid context name {spec.context!r}: letters, digits, '-' and '_' (max 120)")
     if not spec.context_type:
         raise LineageError(f"context {spec.context!r} needs a type")
+    problems: list[str] = []
     declared: dict[str, Any] = {}
     for d in spec.entities:
-        where = _where(d.line)
-        if d.kind not in ENTITY_KINDS:
-            raise LineageError(f"{where}unknown kind {d.kind!r}: use {', '.join(ENTITY_KINDS)}")
-        if not d.name or not sm.kind(d.kind).name_fits(d.name):
-            allowed = "letters, digits, '-' and '_'" if d.kind == "context" else "letters, digits and '-'"
-            raise LineageError(f"{where}invalid {d.kind} name {d.name!r}: {allowed} (max 120)")
-        if d.name in declared or d.name == spec.context:
-            raise LineageError(f"{where}{d.name!r} is declared twice")
-        if not d.type:
-            raise LineageError(f"{where}{d.kind} {d.name!r} needs a type")
-        if d.kind == "artifact" and not d.uri:
-            raise LineageError(f"{where}artifact {d.name!r} needs a source URI")
-        if d.status is not None:
-            if d.kind != "action":
-                raise LineageError(f"{where}only actions have a status ({d.kind} {d.name!r})")
-            if d.status not in sm.action_statuses():
-                raise LineageError(
-                    f"{where}status {d.status!r}: use one of {', '.join(sm.action_statuses())}"
-                )
-        if len(d.properties) > sm.max_properties():
-            raise LineageError(
-                f"{where}{d.name!r} has {len(d.properties)} properties (SageMaker allows {sm.max_properties()})"
-            )
-        declared[d.name] = d
+        problem = _declaration_problem(d, declared, spec.context)
+        if problem:
+            problems.append(_where(d.line) + problem)
+        declared.setdefault(d.name, d)
     if len(spec.properties) > sm.max_properties():
-        raise LineageError(
+        problems.append(
             f"context {spec.context!r} has {len(spec.properties)} properties (SageMaker allows {sm.max_properties()})"
         )
     external: dict[str, tuple[str, str]] = {}
+    unknown: set[str] = set()
     for e in spec.edges:
         where = _where(e.line)
         if e.type is not None and e.type not in sm.association_types():
-            raise LineageError(
+            problems.append(
                 f"{where}association type {e.type!r}: use one of {', '.join(sm.association_types())}"
             )
+        if e.source == e.destination:
+            problems.append(f"{where}{e.source!r} cannot be linked to itself")
         for end in (e.source, e.destination):
             if end in declared or end == spec.context or end in external:
+                continue
+            if end in unknown:
+                problems.append(f"{where}{end!r} is neither declared in the cell nor an existing entity")
                 continue
             try:
                 kind, arn, _ = resolve(api, end)
             except NotFoundError as exc:
+                unknown.add(end)
                 close = did_you_mean(end, [*declared, spec.context])
                 detail = close or f": {exc}"
-                raise LineageError(
+                problems.append(
                     f"{where}{end!r} is neither declared in the cell nor an existing entity{detail}"
-                ) from None
+                )
+                continue
             except LineageError as exc:
-                raise LineageError(f"{where}{exc}") from None
+                problems.append(f"{where}{exc}")
+                continue
             if kind in ("experiment", "trial"):
-                raise LineageError(f"{where}{end!r} is a {kind}: it cannot be linked")
+                problems.append(f"{where}{end!r} is a {kind}: it cannot be linked")
+                continue
             external[end] = (kind, arn)
-        if e.source == e.destination:
-            raise LineageError(f"{where}{e.source!r} cannot be linked to itself")
+    if problems:
+        raise WorkflowError(problems)
     return external
+
+
+def _declaration_problem(d, declared: dict[str, Any], context: str) -> str | None:
+    """What is wrong with one declared entity, or None."""
+    if d.kind not in ENTITY_KINDS:
+        return f"unknown kind {d.kind!r}: use {', '.join(ENTITY_KINDS)}"
+    if not d.name or not sm.kind(d.kind).name_fits(d.name):
+        allowed = "letters, digits, '-' and '_'" if d.kind == "context" else "letters, digits and '-'"
+        return f"invalid {d.kind} name {d.name!r}: {allowed} (max 120)"
+    if d.name in declared or d.name == context:
+        return f"{d.name!r} is declared twice"
+    if not d.type:
+        return f"{d.kind} {d.name!r} needs a type"
+    if d.kind == "artifact" and not d.uri:
+        return f"artifact {d.name!r} needs a source URI"
+    if d.status is not None:
+        if d.kind != "action":
+            return f"only actions have a status ({d.kind} {d.name!r})"
+        if d.status not in sm.action_statuses():
+            return f"status {d.status!r}: use one of {', '.join(sm.action_statuses())}"
+    if len(d.properties) > sm.max_properties():
+        return f"{d.name!r} has {len(d.properties)} properties (SageMaker allows {sm.max_properties()})"
+    return None
 
 
 def _existing(api: Api, decl) -> Entity | None:

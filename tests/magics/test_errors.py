@@ -62,6 +62,39 @@ def test_dsl_error_prints_one_line_with_the_line_number(ip):
     assert one_line(out, "LineageSyntaxError").startswith("LineageSyntaxError: line 3: unknown declaration")
 
 
+def test_dsl_errors_are_all_reported_each_with_its_line(ip):
+    out = run(ip, "%%lineage context wf\nartefact b T u\naction a T\nartifact c\nfoo bar\n")
+    text = (out.stdout + out.stderr).strip()
+    assert "Traceback" not in text
+    assert text.splitlines() == [
+        "LineageSyntaxError: 3 problems",
+        "  line 2: unknown declaration 'artefact' (did you mean 'artifact'?); expected artifact, action, "
+        "context, property or 'A -> B [TYPE]'",
+        "  line 4: artifact needs TYPE and URI: artifact NAME TYPE URI [k=v ...]",
+        "  line 5: unknown declaration 'foo'; expected artifact, action, context, property or 'A -> B [TYPE]'",
+    ]
+    assert [p.split(":")[0] for p in out.error.problems] == ["line 2", "line 4", "line 5"]
+
+
+def test_every_unknown_edge_end_is_reported_and_nothing_is_written(ip):
+    out = run(
+        ip, "%%lineage context wf\nartifact data T s3://b/d\naction train T\ndta -> train\ntrain -> modl\n"
+    )
+    lines = (out.stdout + out.stderr).strip().splitlines()
+    assert lines[0] == "WorkflowError: 2 problems"
+    assert lines[1].startswith(
+        "  line 4: 'dta' is neither declared in the cell nor an existing entity (did you mean 'data'?)"
+    )
+    assert lines[2].startswith("  line 5: 'modl' is neither declared in the cell nor an existing entity")
+    assert len(lines) == 3
+    assert client_of(ip).list("contexts") == []
+
+
+def test_one_problem_is_still_one_line(ip):
+    out = run(ip, "%%lineage context wf\naction a T\nb -> a\n")
+    assert one_line(out, "WorkflowError").startswith("WorkflowError: line 3: 'b' is neither declared")
+
+
 def test_usage_error_is_one_line_on_stderr(ip):
     out = run(ip, "%lineage trace x --depth none")
     assert isinstance(out.error, UsageError)

@@ -49,11 +49,20 @@ any_lines = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_si
 cells = st.lists(st.one_of(word_lines, word_lines, any_lines), max_size=8).map("\n".join)
 
 
-def check_one_line_with_number(message: str, cell: str) -> None:
-    assert "\n" not in message, message
-    found = re.match(r"line (\d+): ", message)
-    assert found, message
-    assert 1 <= int(found.group(1)) <= cell.count("\n") + 3, message
+def check_one_line_with_number(exc: LineageError, cell: str) -> None:
+    """Every problem is one line naming a line of the cell, and the rendering has one line per problem."""
+    problems = getattr(exc, "problems", (str(exc),))
+    for message in problems:
+        assert "\n" not in message, message
+        found = re.match(r"line (\d+): ", message)
+        assert found, message
+        assert 1 <= int(found.group(1)) <= cell.count("\n") + 3, message
+    rendered = exc._render_traceback_()
+    shown = getattr(exc, "shown", 1)
+    assert len(rendered) == (
+        1 if len(problems) == 1 else 1 + min(len(problems), shown) + (len(problems) > shown)
+    )
+    assert all("\n" not in line for line in rendered)
 
 
 @settings(max_examples=400, deadline=None)
@@ -62,7 +71,7 @@ def test_parser_accepts_or_names_a_line(cell):
     try:
         spec = parse_cell(cell, "fuzz")
     except LineageSyntaxError as exc:
-        check_one_line_with_number(str(exc), cell)
+        check_one_line_with_number(exc, cell)
     else:
         assert all(d.line >= 2 for d in spec.entities) and all(e.line >= 2 for e in spec.edges)
 
@@ -73,7 +82,7 @@ def test_parser_never_fails_otherwise_on_any_text(cell):
     try:
         parse_cell(cell, "fuzz")
     except LineageSyntaxError as exc:
-        check_one_line_with_number(str(exc), cell)
+        check_one_line_with_number(exc, cell)
 
 
 def snapshot(client):
@@ -107,5 +116,5 @@ def test_cell_applies_or_fails_with_one_line_and_writes_nothing(cell):
         assert client_of(ip).get("fuzz").name == "fuzz"
         return
     assert isinstance(out.error, LineageError), repr(out.error)
-    check_one_line_with_number(str(out.error), cell)
+    check_one_line_with_number(out.error, cell)
     assert snapshot(client_of(ip)) == before
