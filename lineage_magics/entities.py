@@ -143,12 +143,14 @@ class Association:
 _ALL = object()  # "total = everything in the list"
 
 
-def _list_html(columns: list[str], rows: list[list[Any]], shown: int, total: int | None, what: str) -> str:
+def _list_html(
+    columns: list[str], rows: list[list[Any]], shown: int, total: int | None, what: str, breakable: list[str]
+) -> str:
     if total is None:
         caption = f"showing {shown} of more than {len(rows)} {what}"
     else:
         caption = f"showing {shown} of {total} {what}"
-    return html_table(columns, rows[:shown], caption=caption, css_class="lineage-list")
+    return html_table(columns, rows[:shown], caption=caption, css_class="lineage-list", breakable=breakable)
 
 
 class EntityList(list):
@@ -180,7 +182,12 @@ class EntityList(list):
     def _repr_html_(self) -> str:
         rows = [[e.kind, e.name, e.type, e.source_uri, e.status, _fmt_time(e.created), e.arn] for e in self]
         return _list_html(
-            self.columns, rows, min(len(self), self.max_html_rows), self.total, self.kind or "entities"
+            self.columns,
+            rows,
+            min(len(self), self.max_html_rows),
+            self.total,
+            self.kind or "entities",
+            breakable=["source_uri", "arn"],
         )
 
 
@@ -220,7 +227,14 @@ class AssociationList(list):
             ]
             for a in self
         ]
-        return _list_html(self.columns, rows, min(len(self), self.max_html_rows), self.total, "associations")
+        return _list_html(
+            self.columns,
+            rows,
+            min(len(self), self.max_html_rows),
+            self.total,
+            "associations",
+            breakable=["source", "destination"],
+        )
 
 
 # -- building from responses -------------------------------------------------------

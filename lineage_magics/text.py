@@ -85,11 +85,19 @@ def html_table(
     css_class: str | None = None,
     header_column: bool = False,
     row_colours: Sequence[str] | None = None,
+    breakable: Sequence[str] | None = None,
 ) -> str:
     """An HTML table, every cell ``escape_html``-ed; ``header_column`` makes each row's first cell a ``<th>``
     (key/value tables); ``row_colours`` (``#rrggbb``, one a row) colour the rows' text. No ``<thead>``
-    when ``columns`` is empty."""
+    when ``columns`` is empty. With ``breakable`` (column names, e.g. ``["arn"]``), those columns' cells
+    break anywhere and the others never wrap, so a long ARN does not squeeze names and dates."""
     left = " style='text-align:left'"
+    if breakable is not None:
+        nowrap = " style='text-align:left;white-space:nowrap'"
+        breaks = " style='text-align:left;word-break:break-all;font-size:90%'"
+        styles = [breaks if c in breakable else nowrap for c in columns]
+    else:
+        styles = [left] * len(columns)
     cls = f" class='{escape_html(css_class)}'" if css_class else ""
     cap = f"<caption{left}>{escape_html(caption)}</caption>" if caption else ""
     head = (
@@ -102,7 +110,7 @@ def html_table(
         cells = [
             f"<th{left}>{escape_html(v)}</th>"
             if header_column and i == 0
-            else f"<td{left}>{escape_html(v)}</td>"
+            else f"<td{styles[i] if i < len(styles) else left}>{escape_html(v)}</td>"
             for i, v in enumerate(row)
         ]
         colour = f" style='color:{escape_html(row_colours[n])}'" if row_colours else ""

@@ -112,6 +112,25 @@ def test_list_dataframe_and_escaped_html(lc):
     assert "c1" in repr(items[0])
 
 
+def test_list_table_keeps_names_and_dates_on_one_line_and_breaks_long_arns(lc):
+    from html.parser import HTMLParser
+
+    lc.create_context("a-rather-long-context-name", "T", "s3://bucket/" + "x" * 80)
+
+    class Cells(HTMLParser):
+        styles: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "td":
+                self.styles.append(dict(attrs)["style"])
+
+    cells = Cells()
+    cells.feed(lc.list("contexts")._repr_html_())
+    styles = dict(zip(lc.list("contexts").columns, cells.styles, strict=True))
+    assert all("nowrap" in styles[c] for c in ("kind", "name", "type", "status", "created")), styles
+    assert all("break-all" in styles[c] and "nowrap" not in styles[c] for c in ("source_uri", "arn")), styles
+
+
 def test_update_merges_properties_and_removes(lc):
     lc.create_context("c", "T", properties={"a": "1", "b": "2"})
     got = lc.update("c", properties={"b": "3", "c": "4"})

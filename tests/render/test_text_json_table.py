@@ -121,6 +121,15 @@ def test_dataframe_has_one_row_per_vertex(mnist):
     assert "<script" not in html and "&lt;script&gt;" in html
 
 
+def test_dataframe_shows_whole_arns_and_no_missing_values(mnist):
+    frame = to_dataframe(mnist)
+    shown = frame._repr_html_() + repr(frame[["name", "arn"]])
+    assert all(arn in shown for arn in frame["arn"]), "an ARN was cut"
+    assert "NaN" not in shown and "None" not in shown and not frame.isna().any().any()
+    step = frame[frame["lineage_type"] == "Action"]
+    assert isinstance(step, type(frame)) and "" in set(step["source_uri"])
+
+
 def test_one_table_of_formats_serves_every_export():
     from lineage_magics.render.formats import EXPORT_FORMATS, FORMATS, by_extension, export
     from lineage_magics.render.samples import mnist_workflow
