@@ -427,6 +427,8 @@ def records(t: Txn, kind: int) -> list[tuple[Entity, dict]]:
     metrics = summaries_of(t.conn, [e.id for e in entities])
     for e in entities:
         doc = component_document(e)
+        for member in ("Parameters", "InputArtifacts", "OutputArtifacts"):  # always maps in a record
+            doc.setdefault(member, {})
         _put(doc, "Metrics", metrics.get(e.id))
         _put(doc, "Tags", tags.get(e.id))
         _put(
