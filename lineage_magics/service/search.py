@@ -249,10 +249,14 @@ class Condition:
             self.target = [v.strip() for v in value.split(",")]
         else:
             self.target = value
-        try:  # a property of either kind (a parameter): compared as a number when both are numbers
-            self.number = float(value) if kind == "any" else None
-        except ValueError:
-            self.number = None
+        self.number = None  # a property of either kind (a parameter): compared as a number when both are
+        if kind == "any" and operator in _NUMERIC:
+            self.number = _number(value, full)
+        elif kind == "any":
+            try:
+                self.number = float(value)
+            except ValueError:
+                pass
 
     def _one(self, got, op: str) -> bool:
         target = self.target

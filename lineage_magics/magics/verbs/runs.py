@@ -62,6 +62,10 @@ def _short(number) -> str:
     return "" if number is None else str(number)
 
 
+def _seconds(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
 def _duration(tc: dict) -> float | None:
     start, end = tc.get("StartTime"), tc.get("EndTime")
     if isinstance(start, datetime) and isinstance(end, datetime):
@@ -90,7 +94,7 @@ class RunTable:
             params = tc.get("Parameters") or {}
             metrics = {m["MetricName"]: m for m in tc.get("Metrics") or []}
             out.append(
-                [self._name(tc), (tc.get("Status") or {}).get("PrimaryStatus", ""), _short(_duration(tc))]
+                [self._name(tc), (tc.get("Status") or {}).get("PrimaryStatus", ""), _seconds(_duration(tc))]
                 + [_short(_value(params[p])) if p in params else "" for p in self.parameters]
                 + [_short(metrics[m].get("Last")) if m in metrics else "" for m in self.metrics]
             )
