@@ -75,12 +75,12 @@ def _key_member(shape) -> str | None:
 class Path:
     """A property path compiled against a record shape: ``values(doc)`` lists the values it reaches."""
 
-    def __init__(self, name: str, shape):
-        self.name = name
+    def __init__(self, name: str, shape, shown: str | None = None):
+        self.name = shown or name  # the name as the request wrote it (a nested filter's in full)
         segments = name.split(".")
         if not all(segments):
-            raise validation(f"'{name}' is not a valid property name.")
-        self.kind = _leaf_kind(shape, segments, name)
+            raise validation(f"'{self.name}' is not a valid property name.")
+        self.kind = _leaf_kind(shape, segments, self.name)
         self.root = shape
         self.segments = segments
 
@@ -222,8 +222,7 @@ class Condition:
                     f"The filter name '{name}' must start with the nested property name '{prefix}'."
                 )
             name = name[len(prefix) + 1 :]
-        self.path = Path(name, shape)
-        self.path.name = full
+        self.path = Path(name, shape, shown=full)
         kind = self.path.kind
         value = f.get("Value")
         if operator in ("Exists", "NotExists"):
