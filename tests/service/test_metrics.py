@@ -12,6 +12,8 @@ import pytest
 
 from lineage_magics.connect import connect, connect_metrics, local_service
 
+from .conftest import Builder
+
 T0 = 1_700_000_000.0
 
 
@@ -154,3 +156,27 @@ def test_lineage_groups_as_for_an_account_with_none(sm, b):
     assert code == "ResourceNotFound"
     code, _ = b.error(sm.list_lineage_groups, NextToken="forged")
     assert code == "ValidationException"
+
+
+def test_metrics_requests_are_signed_checked_like_sagemakers(servers):
+    """With access keys, lineage serve verifies SigV4 on the metrics service's REST-JSON requests too."""
+    import boto3
+
+    server = servers("--access-key", "AKID:SECRET")
+    sm = server.client("AKID", "SECRET")
+    sm.create_trial_component(TrialComponentName="signed")
+
+    def metrics(secret):
+        return boto3.client("sagemaker-metrics", endpoint_url=server.url, region_name="us-east-1",
+                            aws_access_key_id="AKID", aws_secret_access_key=secret)  # fmt: skip
+
+    point = [{"MetricName": "m", "Timestamp": T0, "Value": 1.0}]
+    assert (
+        metrics("SECRET").batch_put_metrics(TrialComponentName="signed", MetricData=point)[
+            "ResponseMetadata"
+        ]["HTTPStatusCode"]
+        == 200
+    )
+    code, _ = Builder.error(metrics("wrong").batch_put_metrics, TrialComponentName="signed", MetricData=point)
+    assert code == "InvalidSignatureException"
+    assert sm.describe_trial_component(TrialComponentName="signed")["Metrics"][0]["Count"] == 1
