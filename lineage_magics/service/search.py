@@ -207,6 +207,13 @@ def _time(text: str, name: str) -> float:
     return moment.timestamp()
 
 
+def _float_or_none(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 class Condition:
     """One Filter, compiled: ``test(doc)``."""
 
@@ -251,11 +258,10 @@ class Condition:
         self.number = None  # a property of either kind (a parameter): compared as a number when both are
         if kind == "any" and operator in _NUMERIC:
             self.number = _number(value, full)
+        elif kind == "any" and operator == "In":
+            self.number = [n for n in map(_float_or_none, self.target) if n is not None]
         elif kind == "any":
-            try:
-                self.number = float(value)
-            except ValueError:
-                pass
+            self.number = _float_or_none(value)
 
     def _one(self, got, op: str) -> bool:
         target = self.target
@@ -272,7 +278,7 @@ class Condition:
         if op == "Equals":
             return got == target
         if op == "In":
-            return str(got) in target
+            return got in target
         if op == "Contains":
             return isinstance(got, str) and target in got
         if not numeric:

@@ -80,6 +80,8 @@ ASC = {"SortBy": "TrialComponentName", "SortOrder": "Ascending"}
         (f("Parameters.lr", "LessThanOrEqualTo", "0.1"), ["r0", "r1"]),
         (f("DisplayName", "Contains", "n-r2"), ["r2"]),
         (f("Status.PrimaryStatus", "In", "Failed, Stopped"), ["r1"]),
+        (f("Parameters.lr", "In", "0.1, 0.5"), ["r0", "r2"]),  # a number parameter compared as a number
+        (f("Parameters.opt", "In", "sgd,rmsprop"), ["r0"]),
         (f("Metrics.train:loss.Min", "LessThan", "0.45"), ["r0", "r2"]),
         (f("metrics.train:loss.count", "Equals", "2"), ["r1"]),  # SageMaker's examples write lower case
         (f("Metrics.train:loss", "LessThan", "0.5"), ["r0", "r2"]),  # no statistic: the Last value
