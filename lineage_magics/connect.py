@@ -179,14 +179,19 @@ class _Body:
         yield self.body
 
 
+METRICS = "sagemaker-metrics"  # the SageMaker Metrics service (REST-JSON), answered by the same store
+_CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "rest-json": "application/json"}
+
+
 class _LocalHook:
     """``before-call`` handler: answer the request from the embedded service, parsed by botocore."""
 
-    def __init__(self, service: Service):
+    def __init__(self, service: Service, protocol: str = "json"):
         import botocore.parsers
 
         self.service = service
-        self.parser = botocore.parsers.create_parser("json")
+        self.parser = botocore.parsers.create_parser(protocol)
+        self.content_type = _CONTENT_TYPES[protocol]
         # request ids shaped like SageMaker's uuid4s: a random prefix, then a counter (uuid4 per call
         # read os.urandom each time: 13% of a local call's samples)
         self._id_prefix = str(uuid.uuid4())[:23]
@@ -198,7 +203,7 @@ class _LocalHook:
         status, body = self.service.handle(model.name, params.get("body"))
         headers = {
             "x-amzn-requestid": f"{self._id_prefix}-{next(self._ids):012x}",
-            "content-type": "application/x-amz-json-1.1",
+            "content-type": self.content_type,
             "content-length": str(len(body)),
         }
         response = {
@@ -216,7 +221,13 @@ class _LocalHook:
         return AWSResponse(params.get("url", "local://lineage"), status, headers, _Body(body)), parsed
 
 
-def _local_client(service: Service):
+def _register_hooks(events, service: Service) -> None:
+    """Answer every SageMaker and SageMaker Metrics call made through ``events`` from ``service``."""
+    events.register("before-call.sagemaker.*", _LocalHook(service))
+    events.register(f"before-call.{METRICS}.*", _LocalHook(service, "rest-json"))
+
+
+def _local_client(service: Service, name: str = "sagemaker"):
     import botocore
     from botocore.config import Config
 
@@ -224,12 +235,12 @@ def _local_client(service: Service):
 
     with _services_lock:  # botocore sessions are not thread-safe while creating clients
         client = botocore_session().create_client(
-            "sagemaker",
+            name,
             region_name=service.region,
             endpoint_url="https://api.sagemaker.local.invalid",
             config=Config(signature_version=botocore.UNSIGNED, user_agent_extra="lineage-magics-local"),
         )
-    client.meta.events.register("before-call.sagemaker.*", _LocalHook(service))
+    _register_hooks(client.meta.events, service)
     _clients[client] = service
     return client
 
@@ -242,6 +253,56 @@ def connect(url: str | None = None, *, retries: bool = True):
     scheme, rest, query = parse_url(effective_url(url))
     if scheme in ("memory", "sqlite"):
         return _local_client(_service_for(scheme, rest, query))
+    return _remote_client("sagemaker", scheme, rest, query, retries)
+
+
+def connect_metrics(target=None, *, retries: bool = True):
+    """A boto3 ``sagemaker-metrics`` client (BatchPutMetrics, BatchGetMetrics) on the backend of
+    ``target``: a URL as for :func:`connect`, or a SageMaker client made by it (a ``memory://``
+    store is only reachable through its client). For the SageMaker SDK:
+    ``Session(sagemaker_client=sm, sagemaker_metrics_client=connect_metrics(sm))``."""
+    if target is None or isinstance(target, str):
+        scheme, rest, query = parse_url(effective_url(target))
+        if scheme in ("memory", "sqlite"):
+            return _local_client(_service_for(scheme, rest, query), METRICS)
+        return _remote_client(METRICS, scheme, rest, query, retries)
+    service = local_service(target)
+    if service is not None:
+        return _local_client(service, METRICS)
+    import boto3
+
+    meta = target.meta
+    if meta.endpoint_url and ".amazonaws.com" not in meta.endpoint_url:  # a local endpoint (lineage serve)
+        keys = {}
+        if not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
+            keys = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
+        return boto3.Session(region_name=meta.region_name).client(
+            METRICS, endpoint_url=meta.endpoint_url, config=meta.config, **keys
+        )
+    return boto3.Session(region_name=meta.region_name).client(METRICS, config=meta.config)
+
+
+def local_session(url: str | None = None):
+    """A ``boto3.Session`` whose ``sagemaker`` and ``sagemaker-metrics`` clients are answered
+    in-process by the local store of ``url`` (``memory://``, ``sqlite:///...``): for code that makes
+    its own clients from a session, such as ``sagemaker-core``'s resources (``session=``) or the
+    SDK's ``Session(boto_session=...)``. Needs no credentials and makes no network calls."""
+    import boto3
+
+    scheme, rest, query = parse_url(effective_url(url))
+    if scheme not in ("memory", "sqlite"):
+        raise ValueError(
+            f"local_session takes a local URL (memory://, sqlite:///PATH.db), not {redact(url or '')!r}"
+        )
+    service = _service_for(scheme, rest, query)
+    session = boto3.Session(
+        region_name=service.region, aws_access_key_id="local", aws_secret_access_key="local"
+    )
+    _register_hooks(session.events, service)
+    return session
+
+
+def _remote_client(name: str, scheme: str, rest: str, query: dict[str, str], retries: bool):
     import boto3
     from botocore.config import Config
 
@@ -250,7 +311,7 @@ def connect(url: str | None = None, *, retries: bool = True):
 
     if scheme == "sagemaker":
         session = boto3.Session(profile_name=query.get("profile"), region_name=rest.strip("/") or None)
-        return session.client("sagemaker", config=config("adaptive", 10))
+        return session.client(name, config=config("adaptive", 10))
     region = (
         query.get("region")
         or os.environ.get("AWS_REGION")
@@ -263,9 +324,9 @@ def connect(url: str | None = None, *, retries: bool = True):
     cfg = config("standard", 5, connect_timeout=3)
     if query.get("profile") or os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE"):
         session = boto3.Session(profile_name=query.get("profile"), region_name=region)
-        return session.client("sagemaker", endpoint_url=endpoint, config=cfg)
+        return session.client(name, endpoint_url=endpoint, config=cfg)
     return boto3.Session(region_name=region).client(
-        "sagemaker",
+        name,
         endpoint_url=endpoint,
         config=cfg,
         aws_access_key_id="local",

@@ -29,6 +29,12 @@ def service_model():
     return botocore_session().get_service_model("sagemaker")
 
 
+@cache
+def metrics_model():
+    """botocore's SageMaker Metrics (``sagemaker-metrics``) service model (loaded once a process)."""
+    return botocore_session().get_service_model("sagemaker-metrics")
+
+
 def _input(operation: str):
     return service_model().operation_model(operation).input_shape
 

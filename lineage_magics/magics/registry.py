@@ -27,6 +27,7 @@ _MODULES = {
     "copy": "verbs.copy",
     "import": "verbs.copy",
     "form": "verbs.form",
+    "runs": "verbs.runs",
     "context": "verbs.context",
     "track": "track",
 }

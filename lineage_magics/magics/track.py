@@ -7,6 +7,14 @@ action -> output (Produced). An input or output is a ref to an existing entity, 
 (an artifact ``file:///abs/path``; a file's has an MD5Hash source type). A new artifact is named after
 its file (``model.pkl`` -> ``model-pkl``); an existing one (same Source) is used as it is. The cell
 runs in the user namespace like a normal cell; its exception reaches the user after recording.
+
+``--experiment E [--run R]`` also records the cell as run R of experiment E exactly as the SageMaker
+SDK's ``Run`` does (experiment ``e``, trial ``Default-Run-Group-e``, trial component ``e-r``, all
+lower case, tagged ``sagemaker:trial-component-source=run``), so ``load_run``, ``list_runs``,
+``ExperimentAnalytics`` and ``%lineage runs E`` see it: its status, start and end time, the inputs and
+outputs as its input and output artifacts. The run defaults to
+the action's name; the action is then linked to the run (AssociatedWith). Without ACTION only the run
+is recorded, its inputs and outputs linked to it as the SDK links logged files.
 """
 
 from __future__ import annotations
@@ -49,7 +57,16 @@ class Endpoint:
 
 
 def build(p) -> None:
-    p.add_argument("action", metavar="ACTION", help="the action's name (created if missing)")
+    p.add_argument(
+        "action",
+        metavar="ACTION",
+        nargs="?",
+        help="the action's name (created if missing; optional with --experiment)",
+    )
+    p.add_argument(
+        "--experiment", metavar="E", help="also record the cell as a run of experiment E (as the SDK's Run)"
+    )
+    p.add_argument("--run", metavar="R", help="the run's name (default: the action's name)")
     p.add_argument(
         "--type", default="NotebookCell", metavar="T", help="the action type (default NotebookCell)"
     )
@@ -176,10 +193,71 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+RUN_TAG = {"Key": "sagemaker:trial-component-source", "Value": "run"}  # the SDK's mark of a Run
+
+
+class RunRecord:
+    """The trial component of ``--experiment E --run R``, named and placed as the SDK's ``Run`` does."""
+
+    def __init__(self, sagemaker, experiment: str, run: str):
+        self.sm = sagemaker
+        self.experiment = experiment.lower()
+        self.trial = f"Default-Run-Group-{self.experiment}"[:NAME_MAX]
+        self.name = f"{self.experiment}-{run.lower()}"
+        self.arn: str | None = None
+
+    def _exists(self, call, **kw) -> bool:
+        try:
+            call(**kw)
+            return True
+        except Exception as exc:  # noqa: BLE001 - only a missing entity is expected
+            if getattr(exc, "response", {}).get("Error", {}).get("Code") == "ResourceNotFound":
+                return False
+            raise
+
+    def start(self) -> None:
+        sm = self.sm
+        if not self._exists(sm.describe_experiment, ExperimentName=self.experiment):
+            sm.create_experiment(ExperimentName=self.experiment)
+        if not self._exists(sm.describe_trial, TrialName=self.trial):
+            sm.create_trial(TrialName=self.trial, ExperimentName=self.experiment)
+        if not self._exists(sm.describe_trial_component, TrialComponentName=self.name):
+            sm.create_trial_component(TrialComponentName=self.name, Tags=[RUN_TAG])
+        sm.associate_trial_component(TrialComponentName=self.name, TrialName=self.trial)
+        self.arn = sm.describe_trial_component(TrialComponentName=self.name)["TrialComponentArn"]
+        sm.update_trial_component(
+            TrialComponentName=self.name,
+            Status={"PrimaryStatus": "InProgress", "Message": "Within a %%lineage track cell"},
+            StartTime=datetime.now(timezone.utc),
+        )
+
+    def finish(self, status: str, message: str | None, inputs: list, outputs: list) -> None:
+        def artifacts(ends: list) -> dict:
+            return {artifact_name(e.uri or e.path or e.given) or "artifact": {"Value": e.uri or
+                    (f"file://{e.path}" if e.path else e.given)} for e in ends}  # fmt: skip
+
+        state = {"PrimaryStatus": status}
+        if message:
+            state["Message"] = message[:1024]
+        self.sm.update_trial_component(
+            TrialComponentName=self.name,
+            Status=state,
+            EndTime=datetime.now(timezone.utc),
+            InputArtifacts=artifacts(inputs),
+            OutputArtifacts=artifacts(outputs) if status == "Completed" else {},
+        )
+
+
 def run(m, args, cell):
-    problem = name_problem(args.action, "action")
-    if problem:
-        raise UsageError(f"%%lineage track: {problem}")
+    if args.action is None and not args.experiment:
+        raise UsageError("%%lineage track: name the ACTION, or record a run with --experiment E [--run R]")
+    if args.run and not args.experiment:
+        raise UsageError("%%lineage track: --run needs --experiment")
+    for value, noun, rule in ((args.action, "action", "action"), (args.experiment, "experiment", "experiment"),
+                              (args.run, "run", "experiment")):  # fmt: skip
+        problem = name_problem(value, rule) if value else None
+        if problem:
+            raise UsageError(f"%%lineage track: {problem.replace(rule + ' name', noun + ' name')}")
     shell = m.shell
     code, tail, filename = compile_cell(shell, cell or "")
     client = m.client
@@ -190,13 +268,22 @@ def run(m, args, cell):
     start = _now()
     started = time.perf_counter()
     props = {"start_time": start, "code_sha256": code_hash(cell or "")}
-    action = client.ensure_action(args.action, args.type, status="InProgress", properties=props)
-    stale = [k for k in ("error", "end_time", "duration_seconds") if k in (action.properties or {})]
-    action = client.update(action, status="InProgress", properties=props, remove_properties=stale or None)
+    record = None
+    if args.experiment:
+        record = RunRecord(client.sagemaker, args.experiment, args.run or args.action or _default_run())
+        record.start()
+    action = None
+    if args.action:
+        action = client.ensure_action(args.action, args.type, status="InProgress", properties=props)
+        stale = [k for k in ("error", "end_time", "duration_seconds") if k in (action.properties or {})]
+        action = client.update(action, status="InProgress", properties=props, remove_properties=stale or None)
+        if record:
+            client.associate(action, record.arn, "AssociatedWith")
+    step = action.arn if action else record.arn
     if context:
-        client.associate(context, action, "AssociatedWith")
+        client.associate(context, step, "AssociatedWith")
     for end in inputs:
-        client.associate(_arn(client, end, args.input_type), action, "ContributedTo")
+        client.associate(_arn(client, end, args.input_type), step, "ContributedTo")
 
     value = error = None
     try:
@@ -211,8 +298,12 @@ def run(m, args, cell):
         done["error"] = f"{type(error).__name__}: {error}"[:ERROR_MAX]
         status = "Stopped" if isinstance(error, KeyboardInterrupt) else "Failed"
         try:
-            client.update(action, status=status, properties=done)
-            note = f"lineage: recorded as action {args.action!r} ({status})"
+            if action:
+                client.update(action, status=status, properties=done)
+            if record:
+                record.finish(status, done["error"], inputs, outputs)
+            what = f"action {args.action!r}" if action else f"run {record.name!r}"
+            note = f"lineage: recorded as {what} ({status})"
         except Exception as record_failure:  # the user's error matters more
             note = f"lineage: could not record the failure: {record_failure}"
         if hasattr(error, "add_note"):
@@ -220,12 +311,19 @@ def run(m, args, cell):
         _as_if_untracked(shell, error, filename)
         m.mark_user_exception(error)
         raise error
-    client.update(action, status="Completed", properties=done)
+    if action:
+        client.update(action, status="Completed", properties=done)
     for end in outputs:
-        client.associate(action, _arn(client, end, args.output_type), "Produced")
+        client.associate(step, _arn(client, end, args.output_type), "Produced")
+    if record:
+        record.finish("Completed", None, inputs, outputs)
     if args.var:
-        return m.deliver(args, client.get(action))
+        return m.deliver(args, client.get(step))
     return value
+
+
+def _default_run() -> str:
+    return "run-" + datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
 
 
 VERBS = {
@@ -237,6 +335,7 @@ VERBS = {
         (
             "%%lineage track train-model --type TrainingJob --context mnist-workflow "
             "--input data/train.csv --output s3://bucket/model.tar.gz\n  model = train(...)",
+            "%%lineage track --experiment mnist --run lr-0.01 --input data/train.csv\n  model = train(...)",
         ),
         cell=True,
         details=__doc__.split("\n\n", 1)[1],

@@ -46,6 +46,7 @@ def unsupported(operation: str) -> ServiceFault:
     return ServiceFault(
         "UnknownOperationException",
         f"The local lineage service does not support the SageMaker operation {operation!r}; "
-        "it answers the lineage, experiment and tag operations only.",
+        "it answers the lineage, experiment, tag, lineage group and Search operations (and the "
+        "sagemaker-metrics BatchPutMetrics and BatchGetMetrics) only.",
         400,
     )

@@ -19,6 +19,7 @@ from .common import (
     name_key,
 )
 from .errors import not_found, validation
+from .metrics import delete_metrics, summaries_of
 from .tags import put_tags
 
 
@@ -66,8 +67,8 @@ def create_experiment(t: Txn, p: dict) -> dict:
     return {"ExperimentArn": arn}
 
 
-def describe_experiment(t: Txn, p: dict) -> dict:
-    e = t.get(EXPERIMENT, p["ExperimentName"])
+def experiment_document(e: Entity) -> dict:
+    """DescribeExperiment's answer (and, with Tags, the Search record) of an experiment."""
     return compact(
         {
             "ExperimentName": e.name,
@@ -78,6 +79,10 @@ def describe_experiment(t: Txn, p: dict) -> dict:
             "LastModifiedTime": e.modified,
         }
     )
+
+
+def describe_experiment(t: Txn, p: dict) -> dict:
+    return experiment_document(t.get(EXPERIMENT, p["ExperimentName"]))
 
 
 def update_experiment(t: Txn, p: dict) -> dict:
@@ -126,20 +131,25 @@ def create_trial(t: Txn, p: dict) -> dict:
     return {"TrialArn": arn}
 
 
-def describe_trial(t: Txn, p: dict) -> dict:
-    e = t.get(TRIAL, p["TrialName"])
-    experiment = t.conn.execute("SELECT name FROM entity WHERE id = ?", (e.parent,)).fetchone()
+def trial_document(e: Entity, experiment_name: str | None) -> dict:
+    """DescribeTrial's answer (the Search record without Tags and members) of a trial."""
     return compact(
         {
             "TrialName": e.name,
             "TrialArn": e.arn,
             "DisplayName": e.doc.get("DisplayName", e.name),
-            "ExperimentName": experiment[0] if experiment else None,
+            "ExperimentName": experiment_name,
             "CreationTime": e.created,
             "LastModifiedTime": e.modified,
             "MetadataProperties": e.doc.get("MetadataProperties"),
         }
     )
+
+
+def describe_trial(t: Txn, p: dict) -> dict:
+    e = t.get(TRIAL, p["TrialName"])
+    experiment = t.conn.execute("SELECT name FROM entity WHERE id = ?", (e.parent,)).fetchone()
+    return trial_document(e, experiment[0] if experiment else None)
 
 
 def update_trial(t: Txn, p: dict) -> dict:
@@ -194,8 +204,8 @@ def create_trial_component(t: Txn, p: dict) -> dict:
     return {"TrialComponentArn": arn}
 
 
-def describe_trial_component(t: Txn, p: dict) -> dict:
-    e = t.get(COMPONENT, p["TrialComponentName"])
+def component_document(e: Entity) -> dict:
+    """DescribeTrialComponent's answer without Metrics (the Search record without Metrics, Tags, Parents)."""
     out = {
         "TrialComponentName": e.name,
         "TrialComponentArn": e.arn,
@@ -205,6 +215,15 @@ def describe_trial_component(t: Txn, p: dict) -> dict:
     out.update({"CreationTime": e.created, "LastModifiedTime": e.modified})
     if e.doc.get("Source"):
         out["Source"] = e.doc["Source"]
+    return out
+
+
+def describe_trial_component(t: Txn, p: dict) -> dict:
+    e = t.get(COMPONENT, p["TrialComponentName"])
+    out = component_document(e)
+    metrics = summaries_of(t.conn, [e.id]).get(e.id)
+    if metrics:
+        out["Metrics"] = metrics
     return out
 
 
@@ -230,6 +249,7 @@ def delete_trial_component(t: Txn, p: dict) -> dict:
     if t.conn.execute("SELECT 1 FROM member WHERE component = ? LIMIT 1", (e.id,)).fetchone():
         raise validation(f"TrialComponent '{e.arn}' is linked to 1 or more trials and cannot be deleted.")
     t.delete_entity(e)
+    delete_metrics(t.conn, e.id)
     return {"TrialComponentArn": e.arn}
 
 

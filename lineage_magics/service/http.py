@@ -2,7 +2,10 @@
 
 ``POST /`` with ``X-Amz-Target: SageMaker.<Operation>`` and a JSON body; answers
 ``application/x-amz-json-1.1`` with timestamps as epoch seconds, errors as
-``{"__type": code, "message": text}`` and the error's HTTP status. A request check (for example
+``{"__type": code, "message": text}`` and the error's HTTP status. The SageMaker Metrics service
+(``sagemaker-metrics``, REST-JSON) is answered on the same port: ``PUT /BatchPutMetrics`` and
+``POST /BatchGetMetrics`` with a JSON body (``AWS_ENDPOINT_URL_SAGEMAKER_METRICS``); its errors also
+carry the ``x-amzn-ErrorType`` header. A request check (for example
 SigV4 verification, ``service.auth.SigV4Verifier``) plugs in as ``request_check(operation, environ,
 body)``, which raises ``ServiceFault`` to refuse a request. A body larger than ``max_body`` bytes
 (``MAX_BODY``, 2 MiB, by default) is refused with HTTP 413 before it is read.
@@ -19,10 +22,13 @@ from collections.abc import Callable
 
 from .core import Service
 from .errors import ServiceFault
+from .metrics import OPERATIONS as METRICS_OPERATIONS
 
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
+REST_CONTENT_TYPE = "application/json"  # sagemaker-metrics
+METRICS_ROUTES = {f"/{name}": name for name in METRICS_OPERATIONS}
 TARGET_PREFIX = "SageMaker."
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 MAX_BODY = (
@@ -35,14 +41,17 @@ RequestCheck = Callable[[str, dict, bytes], None]
 def make_app(service: Service, request_check: RequestCheck | None = None, *, max_body: int = MAX_BODY):
     """The WSGI application answering SageMaker JSON 1.1 requests from ``service``."""
 
-    def respond(start_response, status: int, body: bytes):
+    def respond(start_response, status: int, body: bytes, rest: bool = False):
         reasons = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
                    413: "Payload Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}  # fmt: skip
-        start_response(
-            f"{status} {reasons.get(status, 'Error')}",
-            [("Content-Type", CONTENT_TYPE), ("Content-Length", str(len(body))),
-             ("x-amzn-RequestId", str(uuid.uuid4()))],
-        )  # fmt: skip
+        headers = [("Content-Type", REST_CONTENT_TYPE if rest else CONTENT_TYPE),
+                   ("Content-Length", str(len(body))), ("x-amzn-RequestId", str(uuid.uuid4()))]  # fmt: skip
+        if rest and status >= 300:
+            try:
+                headers.append(("x-amzn-ErrorType", json.loads(body)["__type"]))
+            except (ValueError, KeyError, TypeError):
+                pass
+        start_response(f"{status} {reasons.get(status, 'Error')}", headers)
         return [body]
 
     def fault(start_response, error: ServiceFault):
@@ -54,11 +63,14 @@ def make_app(service: Service, request_check: RequestCheck | None = None, *, max
             if method == "GET" and environ.get("PATH_INFO", "/") in ("/", "/ping"):
                 body = json.dumps({"service": "lineage-magics local SageMaker lineage service"}).encode()
                 return respond(start_response, 200, body)
-            if method != "POST":
+            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            rest = not target and environ.get("PATH_INFO", "/") in METRICS_ROUTES
+            if method not in (("PUT", "POST") if rest else ("POST",)):
                 return fault(
                     start_response, ServiceFault("MethodNotAllowed", f"{method} is not supported.", 405)
                 )
-            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            if rest:
+                target = TARGET_PREFIX + METRICS_ROUTES[environ["PATH_INFO"]]
             if not target.startswith(TARGET_PREFIX):
                 return fault(
                     start_response,
@@ -81,7 +93,7 @@ def make_app(service: Service, request_check: RequestCheck | None = None, *, max
             if request_check is not None:
                 request_check(operation, environ, body)
             status, out = service.handle(operation, body)
-            return respond(start_response, status, out)
+            return respond(start_response, status, out, rest)
         except ServiceFault as error:
             return fault(start_response, error)
         except Exception as exc:  # never a stack trace in a response body

@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache
 
-from ..sagemaker import service_model
+from ..sagemaker import metrics_model, service_model
 from .errors import serialization, validation
 
 _JSON_TYPES = {
@@ -186,7 +186,10 @@ def _check(shape, value, path: str, errors: list[str]) -> None:
 
 def validate(operation: str, params: dict) -> None:
     """Raise ``ValidationException`` listing every max/pattern/enum violation in ``params``."""
-    shape = service_model().operation_model(operation).input_shape
+    model = service_model()
+    if operation not in model.operation_names:
+        model = metrics_model()
+    shape = model.operation_model(operation).input_shape
     if shape is None:
         return
     errors: list[str] = []

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from ..errors import LineageError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x4C4D4147  # "LMAG": marks a lineage-magics store
 BUSY_TIMEOUT_MS = 30_000
 
@@ -114,6 +114,29 @@ MIGRATIONS: dict[int, str] = {
     CREATE INDEX entity_name ON entity(kind, name);
     CREATE INDEX entity_source ON entity(kind, source_uri);
     CREATE INDEX entity_parent ON entity(parent) WHERE parent IS NOT NULL;
+    """,
+    # 3: run metrics (sagemaker-metrics BatchPutMetrics): the raw points, and one summary row per
+    # trial component and metric kept up to date on each write (service/metrics.py)
+    3: """
+    CREATE TABLE metric (
+        component INTEGER NOT NULL,     -- the trial component's entity id
+        name TEXT NOT NULL,
+        seq INTEGER NOT NULL,           -- order of arrival within the component
+        ts REAL NOT NULL,               -- epoch seconds
+        step INTEGER,
+        value REAL NOT NULL,
+        PRIMARY KEY (component, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX metric_name ON metric(component, name, ts);
+    CREATE TABLE metric_summary (
+        component INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        mean REAL NOT NULL,
+        m2 REAL NOT NULL,               -- Welford's sum of squared deviations
+        min REAL, max REAL, last REAL, last_ts REAL, last_step INTEGER,
+        PRIMARY KEY (component, name)
+    ) WITHOUT ROWID;
     """,
 }
 

@@ -101,7 +101,7 @@ def test_settings_come_from_ipython_config():
     assert (magics.default_depth, magics.displaylimit, magics.url) == (7, 0, "memory://")
 
 
-VERBS = "use status list show create link unlink trace impact diff delete cleanup export copy import form context track".split()
+VERBS = "use status list show create link unlink trace impact diff delete cleanup export copy import form runs context track".split()
 
 
 def test_help_lists_every_verb_with_an_example(ip):

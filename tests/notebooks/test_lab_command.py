@@ -150,7 +150,7 @@ def test_run_lab_serves_the_tutorials_and_runs_the_quickstart(lab, tmp_path):
     code, listing = lab.request("GET", "/api/contents")
     assert code == 200
     served = {item["name"]: item["type"] for item in listing["content"]}
-    assert len(TUTORIALS) == 6
+    assert len(TUTORIALS) == 7
     for name in TUTORIALS:
         assert served.get(name) == "notebook", f"{name} is not served: {sorted(served)}"
 

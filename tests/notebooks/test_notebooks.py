@@ -22,6 +22,7 @@ TUTORIALS = (
     "04-widgets.ipynb",
     "05-tracking-real-work.ipynb",
     "06-going-to-sagemaker.ipynb",
+    "07-experiments.ipynb",
 )
 # a store chosen explicitly: a file under ./.lineage/ (deleted first), memory://, or lineage serve --memory
 FRESH_STORE = re.compile(
@@ -40,7 +41,7 @@ def code_cells(nb):
     return [c for c in nb.cells if c.cell_type == "code"]
 
 
-def test_the_six_tutorials_are_there():
+def test_the_seven_tutorials_are_there():
     found = sorted(p.name for p in NOTEBOOKS.glob("*.ipynb"))
     assert found == sorted(TUTORIALS)
 

@@ -127,7 +127,7 @@ def test_a_version_1_store_is_migrated_and_answers_as_before(tmp_path):
     conn.close()
 
     service = Service(str(path))
-    assert service.store.schema_version == SCHEMA_VERSION == 2
+    assert service.store.schema_version == SCHEMA_VERSION == 3
     got = service.call("DescribeContext", {"ContextName": prefix + "context/Pipeline-A"})
     assert got["Properties"] == {"k": "v"} and got["CreationTime"] == 1700000000
     exp = service.call("DescribeExperiment", {"ExperimentName": "MY-EXP"})
