@@ -203,20 +203,15 @@ def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dic
     """Name, type, source URI and properties of artifacts: one DescribeArtifact each at most, cached
     in the Api (``refresh`` describes again). Fans out over ``max_workers`` threads."""
     with api.lock:
-        missing = [a for a in dict.fromkeys(arns) if refresh or a not in api.artifacts]
+        missing = [a for a in dict.fromkeys(arns) if refresh or "properties" not in api.artifacts.get(a, ())]
 
     def describe(arn: str) -> tuple[str, dict | None]:
         try:
-            e = entity_from_describe("artifact", api.call("describe_artifact", ArtifactArn=arn))
+            return arn, _info(
+                entity_from_describe("artifact", api.call("describe_artifact", ArtifactArn=arn))
+            )
         except NotFoundError:
             return arn, None
-        return arn, {
-            "name": e.name,
-            "type": e.type,
-            "source_uri": e.source_uri,
-            "properties": dict(e.properties),
-            "source_types": list(e.source_types),
-        }
 
     results = api.fan_out(describe, missing)
     with api.lock:
@@ -226,21 +221,50 @@ def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dic
         return {a: api.artifacts[a] for a in arns if a in api.artifacts}
 
 
-def _fetch_described(api: Api, vertices: list) -> None:
-    """A LazyVertex's fetch over the API: DescribeArtifact each (cached in the Api, fanned out)."""
-    infos = artifact_details(api, [v.arn for v in vertices])
+def artifact_names(api: Api, types: dict[str, str | None]) -> dict[str, dict]:
+    """Name, type and source URI of artifacts (``types``: ARN -> type, as QueryLineage gives it), for
+    what shows names but no properties: those the Api knows as they are; the rest from ListArtifacts
+    pages of their types while those are cheaper than a describe each (``Api.summaries_of``: never
+    more than about twice the calls of the better choice), the others described (with their
+    properties). Cached in the Api; an entry from a listing has no ``properties``."""
+    with api.lock:
+        missing = {a: t for a, t in types.items() if a not in api.artifacts}
+    listed = api.summaries_of("artifact", missing) if len(missing) > 1 else {}
+    with api.lock:
+        for arn, summary in listed.items():
+            api.artifacts.setdefault(arn, _info(entity_from_describe("artifact", summary), properties=False))
+    artifact_details(api, [a for a in missing if a not in listed])
+    with api.lock:
+        return {a: api.artifacts[a] for a in types if a in api.artifacts}
+
+
+def _info(e, properties: bool = True) -> dict:
+    """What the Api keeps of an artifact (``properties`` only when a describe gave them)."""
+    info = {"name": e.name, "type": e.type, "source_uri": e.source_uri, "source_types": list(e.source_types)}
+    if properties:
+        info["properties"] = dict(e.properties)
+    return info
+
+
+def _fetch_described(api: Api, vertices: list, properties: bool = True) -> None:
+    """A LazyVertex's fetch over the API: DescribeArtifact each (cached in the Api, fanned out); for
+    names alone (``properties`` false) ListArtifacts pages where they are cheaper (``artifact_names``)."""
+    if properties:
+        infos = artifact_details(api, [v.arn for v in vertices])
+    else:
+        infos = artifact_names(api, {v.arn: v.type for v in vertices})
     for v in vertices:
         info = infos.get(v.arn) or {}
-        set_details(
-            v,
-            name=info.get("name"),
-            source_uri=info.get("source_uri"),
-            properties=dict(info.get("properties") or {}),
-        )
+        if "properties" in info or not info:
+            props = dict(info.get("properties") or {})
+            set_details(v, name=info.get("name"), source_uri=info.get("source_uri"), properties=props)
+        else:
+            set_details(v, complete=False, name=info.get("name"), source_uri=info.get("source_uri"))
 
 
-def _fetch_stored(service: Any, vertices: list) -> None:
-    """A LazyVertex's fetch from an in-process store: the properties, in one read."""
+def _fetch_stored(service: Any, vertices: list, properties: bool = True) -> None:
+    """A LazyVertex's fetch from an in-process store: the properties, in one read (the name and
+    source URI came with the walk)."""
     found = service.properties([v.arn for v in vertices])
     for v in vertices:
         set_details(v, properties=found.get(v.arn, {}))
@@ -387,15 +411,19 @@ def trace(
         known = {a: api.artifacts.get(a) for a in arns if lineage_type_of(a) == "Artifact"}
     untyped = [a for a, info in known.items() if info is None and not (seen.get(a) or {}).get("Type")]
     known.update(artifact_details(api, untyped) if untyped else {})
+    described = {a: i for a, i in known.items() if i and "properties" in i}
     vertices = []
     for arn in arns:
         qv = seen.get(arn)
         if qv is None and arn == start:
             qv = _start_vertex(api, kind, start, entity)
-        if arn in known and known[arn] is None:
-            vertices.append(LazyVertex(arn, "Artifact", (qv or {}).get("Type"), depths.get(arn), fetch=fetch))
+        if arn in known and arn not in described:  # to describe, or named by a listing
+            info = known[arn] or {}
+            details = {"name": info["name"], "source_uri": info["source_uri"]} if info else {}
+            vtype = (qv or {}).get("Type") or info.get("type")
+            vertices.append(LazyVertex(arn, "Artifact", vtype, depths.get(arn), fetch, **details))
         else:
-            vertices.append(_vertex(arn, qv, depths.get(arn), {a: i for a, i in known.items() if i}))
+            vertices.append(_vertex(arn, qv, depths.get(arn), described))
     graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()], depth > WINDOW)
     return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
 
@@ -552,4 +580,4 @@ def context_graph(api: Api, context_ref: Any, *, properties: bool = True) -> Lin
     return graph
 
 
-__all__ = ["trace", "context_graph", "query_all", "artifact_details"]
+__all__ = ["trace", "context_graph", "query_all", "artifact_details", "artifact_names"]
