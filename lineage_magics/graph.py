@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .sagemaker import LINEAGE_TYPES, lineage_type_of, name_of_arn
 
@@ -176,9 +176,9 @@ def set_details(vertex: Vertex, *, complete: bool = True, **details: Any) -> Non
                 found.setdefault(member, {} if member == "properties" else None)
 
 
-@dataclass(frozen=True)
-class Edge:
-    """One association: ``source`` -> ``destination`` (ARNs), with its type or None."""
+class Edge(NamedTuple):
+    """One association: ``source`` -> ``destination`` (ARNs), with its type or None. (A named tuple:
+    a trace of the whole store makes hundreds of thousands, from the store's own tuples.)"""
 
     source: str
     destination: str
@@ -208,7 +208,7 @@ class LineageGraph:
         self.vertices: list[Vertex] = []
         self._index: dict[str, Vertex] = {}
         self.edges: list[Edge] = []
-        self._edge_keys: set[tuple[str, str]] = set()
+        self._edge_keys: set[tuple[str, str]] | None = set()  # None: to build from edges when needed
         self.start = start
         self.truncated = truncated
         self.total_vertices = total_vertices
@@ -222,16 +222,23 @@ class LineageGraph:
 
     @classmethod
     def of_unique(
-        cls, vertices: list[Vertex], edges: list[Edge], start: str | None = None, **options: Any
+        cls,
+        vertices: list[Vertex],
+        edges: list[Edge],
+        start: str | None = None,
+        *,
+        arns: list[str] | None = None,
+        **options: Any,
     ) -> LineageGraph:
         """A graph of vertices with distinct ARNs and edges with distinct (source, destination)
         pairs, taken as they are (the lists are kept, not copied): the same graph as the
-        constructor's, built without checking each one (large traces)."""
+        constructor's, built without checking each one (large traces). ``arns``: the vertices'
+        ARNs, in order, when the caller has them."""
         graph = cls(start=start, **options)
         graph.vertices = vertices
-        graph._index = dict(zip([v.arn for v in vertices], vertices, strict=True))
+        graph._index = dict(zip([v.arn for v in vertices] if arns is None else arns, vertices, strict=True))
         graph.edges = edges
-        graph._edge_keys = {(e.source, e.destination) for e in edges}
+        graph._edge_keys = None
         return graph
 
     def hydrate(self, vertices: Iterable[Vertex] | None = None, *, properties: bool = True) -> LineageGraph:
@@ -255,6 +262,8 @@ class LineageGraph:
     def add_edge(self, edge: Edge) -> None:
         """Add an edge once per ordered (source, destination) pair."""
         key = (edge.source, edge.destination)
+        if self._edge_keys is None:
+            self._edge_keys = {(e.source, e.destination) for e in self.edges}
         if key not in self._edge_keys:
             self._edge_keys.add(key)
             self.edges.append(edge)

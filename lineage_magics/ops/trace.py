@@ -324,7 +324,10 @@ def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool 
         keys = [b * size + a * 2 if a < b else a * size + b * 2 + 1 for a, b in zip(ps, pd, strict=True)]
     else:
         keys = list(map(max, ps, pd))
-    return [Edge(*edges[i]) for i in sorted(range(len(edges)), key=keys.__getitem__)]
+    return list(map(_as_edge, map(edges.__getitem__, sorted(range(len(edges)), key=keys.__getitem__))))
+
+
+_as_edge = partial(tuple.__new__, Edge)  # an Edge from a (source, destination, type) tuple
 
 
 def _options(direction: str, depth: Any, types: Any, lineage_types: Any) -> tuple[str, int, dict, list, list]:
@@ -428,12 +431,13 @@ def trace(
     return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
 
 
-def _graph(vertices, edges, start, truncated, total, qdir, depth) -> LineageGraph:
+def _graph(vertices, edges, start, truncated, total, qdir, depth, arns=None) -> LineageGraph:
     label = vertices[0].label if vertices and vertices[0].arn == start else name_of_arn(start)
     return LineageGraph.of_unique(
         vertices,
         edges,
         start,
+        arns=arns,
         truncated=truncated,
         total_vertices=total,
         direction={"Both": "both", "Ascendants": "up", "Descendants": "down"}[qdir],
@@ -471,44 +475,36 @@ def _collector_paused():
 
 
 def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices) -> LineageGraph:
-    rows = r["vertices"]
-    arns = list(map(itemgetter(0), rows))
-    levels = list(map(itemgetter(5), rows))  # the store's walk: the start, then by depth
-    by_arn = dict(zip(arns, rows, strict=True))
-    deep = bisect_right(levels, WINDOW)
-    if deep < len(arns):  # beyond the first window, by depth then ARN (_arrange)
-        depths = dict(zip(arns, levels, strict=True))
-        tail = sorted(arns[deep:])
-        tail.sort(key=depths.__getitem__)
-        arns[deep:] = tail
+    rows = list(r["vertices"])  # the store's walk: the start, then by depth (a copy: reordered here)
+    levels = list(map(itemgetter(5), rows))
+    low = bisect_right(levels, WINDOW)
+    while low < len(rows):  # beyond the first window, each level by ARN (_arrange)
+        high = bisect_right(levels, levels[low], low)
+        rows[low:high] = sorted(rows[low:high], key=itemgetter(0))
+        low = high
+    total = len(rows)
     if type_list or lt_list:
-        arns = [
-            a
-            for a in arns
-            if (not type_list or by_arn[a][2] in type_list) and (not lt_list or by_arn[a][1] in lt_list)
+        rows = [
+            row
+            for row in rows
+            if (not type_list or row[2] in type_list) and (not lt_list or row[1] in lt_list)
         ]
-    complete = not (type_list or lt_list) and len(arns) == len(rows)
-    total = len(arns)
+    complete = len(rows) == total
+    total = len(rows)
     truncated = max_vertices is not None and total > max_vertices
     if truncated:
-        arns = arns[: max(0, int(max_vertices))]
+        rows = rows[: max(0, int(max_vertices))]
         complete = False
+    arns = list(map(itemgetter(0), rows))
     fetch = partial(_fetch_stored, service)  # properties, read when first needed (LazyVertex)
     vertices = [
         LazyVertex(arn, lt, vtype, d, fetch, name, uri)
         if lt == "Artifact"
         else Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, d)
-        for arn, lt, vtype, name, uri, d in map(by_arn.__getitem__, arns)
+        for arn, lt, vtype, name, uri, d in rows
     ]
-    return _graph(
-        vertices,
-        _edge_order(arns, r["edges"], depth > WINDOW, complete),
-        start,
-        truncated,
-        total,
-        qdir,
-        depth,
-    )
+    edges = _edge_order(arns, r["edges"], depth > WINDOW, complete)
+    return _graph(vertices, edges, start, truncated, total, qdir, depth, arns)
 
 
 def _start_vertex(api: Api, kind: str, arn: str, entity) -> dict:
