@@ -497,10 +497,12 @@ def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertice
         complete = False
     arns = list(map(itemgetter(0), rows))
     fetch = partial(_fetch_stored, service)  # properties, read when first needed (LazyVertex)
+    # Contexts, actions and trial components are named by their ARNs, as QueryLineage's vertices
+    # are (name_of_arn; a lineage ARN's resource always has a "/", and nothing before it does).
     vertices = [
         LazyVertex(arn, lt, vtype, d, fetch, name, uri)
         if lt == "Artifact"
-        else Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, d)
+        else Vertex(arn, lt, vtype, arn.partition("/")[2], None, {}, d)
         for arn, lt, vtype, name, uri, d in rows
     ]
     edges = _edge_order(arns, r["edges"], depth > WINDOW, complete)
