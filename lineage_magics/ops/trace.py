@@ -229,7 +229,7 @@ def artifact_names(api: Api, types: dict[str, str | None]) -> dict[str, dict]:
     properties). Cached in the Api; an entry from a listing has no ``properties``."""
     with api.lock:
         missing = {a: t for a, t in types.items() if a not in api.artifacts}
-    listed = api.summaries_of("artifact", missing) if len(missing) > 1 else {}
+    listed = api.summaries_of("artifact", missing)
     with api.lock:
         for arn, summary in listed.items():
             api.artifacts.setdefault(arn, _info(entity_from_describe("artifact", summary), properties=False))
