@@ -40,6 +40,19 @@ def _associations(client, **key):
 
 def naive_walk(client, start: str, direction: str, hops: int) -> dict:
     """Breadth-first ListAssociations per vertex and direction, every page followed."""
+    return {"vertices": len(naive_reach(client, start, direction, hops))}
+
+
+def naive_named_walk(client, start: str, direction: str, hops: int) -> dict:
+    """The naive walk, then a DescribeArtifact per artifact reached: what naming them takes."""
+    seen = naive_reach(client, start, direction, hops)
+    artifacts = [arn for arn in seen if ":artifact/" in arn]
+    names = [client.describe_artifact(ArtifactArn=arn).get("ArtifactName") for arn in artifacts]
+    return {"vertices": len(seen), "named": sum(1 for name in names if name)}
+
+
+def naive_reach(client, start: str, direction: str, hops: int) -> set[str]:
+    """The ARNs the naive walk reaches within ``hops``."""
     seen = {start}
     frontier = [start]
     for _ in range(hops):
@@ -56,7 +69,7 @@ def naive_walk(client, start: str, direction: str, hops: int) -> dict:
                         seen.add(a["DestinationArn"])
                         nxt.append(a["DestinationArn"])
         frontier = nxt
-    return {"vertices": len(seen)}
+    return seen
 
 
 def naive_cleanup(client, context_name: str) -> dict:

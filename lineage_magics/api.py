@@ -12,8 +12,9 @@ Every SageMaker call of the package goes through :meth:`Api.call`, which owns:
   nothing; a boto3 client handed in with botocore's retries on keeps them, and this layer then
   retries nothing. Either way a call is sent at most as often as one policy allows.
 - **error mapping**: botocore errors leave as one-line :mod:`lineage_magics.errors` exceptions;
-- **paging** of List* calls, **fan-out** over a bounded thread pool, and the per-client **caches**
-  (resolved refs, described artifacts, interrupted clean-up plans).
+- **paging** of List* calls (and ``summaries_of``: List* pages read only while they are cheaper than
+  describing what they have not yet shown, ``skim``), **fan-out** over a bounded thread pool, and the
+  per-client **caches** (resolved refs, described artifacts, interrupted clean-up plans).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -136,6 +137,41 @@ class Api:
             if not token:
                 return out, False
 
+    def page_iter(self, kind: str, params: dict) -> Iterator[list[dict]]:
+        """The pages of a List* call for ``kind``, 100 summaries each, every one fetched when asked for."""
+        what = sm.listing(kind)
+        token = None
+        while True:
+            call = dict(params, MaxResults=100)
+            if token:
+                call["NextToken"] = token
+            r = self.call(what.op("list"), **call)
+            yield r.get(what.summaries, [])
+            token = r.get("NextToken")
+            if not token:
+                return
+
+    def summaries_of(self, kind: str, wanted: Mapping[str, str | None]) -> dict[str, dict]:
+        """List* summaries of the entities ``wanted`` (ARN -> type), from the listing of each type
+        read only while that is cheaper than describing what it has not yet shown (``skim``): the
+        caller describes the rest, and those of no known type. The types are listed concurrently."""
+        k = sm.kind(kind)
+        if k.type_member is None:
+            return {}
+        groups: dict[str, set[str]] = {}
+        for arn, type_ in wanted.items():
+            if type_:
+                groups.setdefault(type_, set()).add(arn)
+
+        def listed(group: tuple[str, set[str]]) -> dict[str, dict]:
+            type_, arns = group
+            return skim(self.page_iter(kind, {k.type_member: type_}), arns, k.arn_member)
+
+        found: dict[str, dict] = {}
+        for part in self.fan_out(listed, list(groups.items())):
+            found.update(part)
+        return found
+
     def list_all(self, kind: str, params: dict | None = None, limit: int | None = None) -> list[dict]:
         """Every summary of a List* call (or the first ``limit``)."""
         return self.pages(kind, params or {}, limit)[0]
@@ -184,6 +220,36 @@ class Api:
 
     def __repr__(self) -> str:
         return f"<Api {self.url or self.endpoint}>"
+
+
+def skim(pages: Iterator[list[dict]], wanted: set[str], key: str = "Arn") -> dict[str, dict]:
+    """The summaries (``key``: their ARN member) of the ``wanted`` ARNs found in ``pages``, a page read
+    only while more wanted ARNs are still unfound than pages have been read (and at least two: one
+    describe is never dearer than one page).
+
+    Reading k pages and describing the r(k) still unfound costs k + r(k) calls, and no mix (any
+    number j of pages, then describes) costs less than half that: stopping at the first k with
+    r(k) <= max(k, 1) means every j < k left r(j) >= k, and every j >= k costs at least k, while
+    k + r(k) <= 2k; if the pages run out first (k pages, r left), every mix costs at least
+    max(k, r). So the calls are never more than twice those of the better choice in hindsight (list
+    everything, describe everything, or any mix), the same game as renting or buying skis."""
+    remaining = set(wanted)
+    found: dict[str, dict] = {}
+    read = 0
+    while len(remaining) > max(read, 1):
+        page = next(pages, None)
+        if page is None:
+            break
+        read += 1
+        for summary in page:
+            arn = summary.get(key)
+            if arn in remaining:
+                remaining.discard(arn)
+                found[arn] = summary
+    close = getattr(pages, "close", None)
+    if close is not None:
+        close()
+    return found
 
 
 def botocore_retries(client: Any) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from .sagemaker import LINEAGE_TYPES, lineage_type_of, name_of_arn
 
@@ -86,7 +86,7 @@ class _Detail:
             return None
         found = vertex.__dict__
         if self.member not in found:
-            hydrate([vertex])
+            hydrate([vertex], properties=self.member == "properties")
         return found[self.member]
 
     def __set__(self, vertex, value) -> None:
@@ -98,7 +98,8 @@ class LazyVertex(Vertex):
     SageMaker API describes only the artifacts that are shown, listed or exported: issue 15).
 
     It reads, compares, copies and pickles as a Vertex; ``hydrate(vertices)`` fetches the details of
-    many at once (renderers call it for what they show)."""
+    many at once (renderers call it for what they show), ``hydrate(vertices, properties=False)`` the
+    name and source URI only (which listings can give in bulk; the properties then stay to fetch)."""
 
     name = _Detail("name")
     source_uri = _Detail("source_uri")
@@ -107,8 +108,9 @@ class LazyVertex(Vertex):
     def __init__(
         self, arn, lineage_type, type=None, depth=None, fetch=None, name=_UNKNOWN, source_uri=_UNKNOWN
     ):  # noqa: A002
-        """``fetch(vertices)`` fills in the details (``set_details``); ``name`` and ``source_uri``
-        may be given when already known."""
+        """``fetch(vertices, properties)`` fills in the details (``set_details``): every one, or with
+        ``properties`` false at least the name and source URI; ``name`` and ``source_uri`` may be
+        given when already known."""
         found = self.__dict__
         found["arn"] = arn
         found["lineage_type"] = lineage_type
@@ -122,7 +124,7 @@ class LazyVertex(Vertex):
 
     @property
     def pending(self) -> bool:
-        """Whether the details are still to be fetched."""
+        """Whether some details (at least the properties) are still to be fetched."""
         return "fetch" in self.__dict__
 
     def __eq__(self, other: object) -> bool:
@@ -143,33 +145,40 @@ def _fields(v: Vertex) -> tuple:
     return (v.arn, v.lineage_type, v.type, v.name, v.source_uri, v.properties, v.depth)
 
 
-def hydrate(vertices: Iterable[Vertex]) -> None:
-    """Fetch the details of every pending LazyVertex among ``vertices``, in one batch per source.
+def hydrate(vertices: Iterable[Vertex], properties: bool = True) -> None:
+    """Fetch the details of every pending LazyVertex among ``vertices``, in one batch per source;
+    with ``properties`` false only of those whose name or source URI is unknown, and perhaps only
+    those two (what a table or a named export shows, which listings can give in bulk).
 
-    Each source's ``fetch(vertices)`` fills in ``name``, ``source_uri`` and ``properties`` of each
-    vertex it is given (``set_details``)."""
+    Each source's ``fetch(vertices, properties)`` fills in ``name``, ``source_uri`` and (with
+    ``properties``, and whenever it has them) ``properties`` of each vertex it is given
+    (``set_details``)."""
     batches: dict[int, tuple[Callable, list[LazyVertex]]] = {}
     for v in vertices:
-        fetch = v.__dict__.get("fetch") if isinstance(v, LazyVertex) else None
-        if fetch is not None:
-            batches.setdefault(id(fetch), (fetch, []))[1].append(v)
+        found = v.__dict__ if isinstance(v, LazyVertex) else {}
+        fetch = found.get("fetch")
+        if fetch is None or (not properties and "name" in found and "source_uri" in found):
+            continue
+        batches.setdefault(id(fetch), (fetch, []))[1].append(v)
     for fetch, batch in batches.values():
-        fetch(batch)
+        fetch(batch, properties)
 
 
-def set_details(vertex: Vertex, **details: Any) -> None:
-    """Fill in a vertex's details (``name``, ``source_uri``, ``properties``); a LazyVertex stops
-    being pending (what its fetch left unset reads None, or ``{}`` for properties)."""
+def set_details(vertex: Vertex, *, complete: bool = True, **details: Any) -> None:
+    """Fill in a vertex's details (``name``, ``source_uri``, ``properties``). With ``complete`` a
+    LazyVertex stops being pending (what its fetch left unset reads None, or ``{}`` for properties);
+    without, it stays pending until all three are known (a name from a listing, properties to come)."""
     found = vertex.__dict__
     found.update(details)
-    if found.pop("fetch", None) is not None:
-        for member in _DETAILS:
-            found.setdefault(member, {} if member == "properties" else None)
+    if complete or all(member in found for member in _DETAILS):
+        if found.pop("fetch", None) is not None:
+            for member in _DETAILS:
+                found.setdefault(member, {} if member == "properties" else None)
 
 
-@dataclass(frozen=True)
-class Edge:
-    """One association: ``source`` -> ``destination`` (ARNs), with its type or None."""
+class Edge(NamedTuple):
+    """One association: ``source`` -> ``destination`` (ARNs), with its type or None. (A named tuple:
+    a trace of the whole store makes hundreds of thousands, from the store's own tuples.)"""
 
     source: str
     destination: str
@@ -199,7 +208,7 @@ class LineageGraph:
         self.vertices: list[Vertex] = []
         self._index: dict[str, Vertex] = {}
         self.edges: list[Edge] = []
-        self._edge_keys: set[tuple[str, str]] = set()
+        self._edge_keys: set[tuple[str, str]] | None = set()  # None: to build from edges when needed
         self.start = start
         self.truncated = truncated
         self.total_vertices = total_vertices
@@ -213,22 +222,31 @@ class LineageGraph:
 
     @classmethod
     def of_unique(
-        cls, vertices: list[Vertex], edges: list[Edge], start: str | None = None, **options: Any
+        cls,
+        vertices: list[Vertex],
+        edges: list[Edge],
+        start: str | None = None,
+        *,
+        arns: list[str] | None = None,
+        **options: Any,
     ) -> LineageGraph:
         """A graph of vertices with distinct ARNs and edges with distinct (source, destination)
         pairs, taken as they are (the lists are kept, not copied): the same graph as the
-        constructor's, built without checking each one (large traces)."""
+        constructor's, built without checking each one (large traces). ``arns``: the vertices'
+        ARNs, in order, when the caller has them."""
         graph = cls(start=start, **options)
         graph.vertices = vertices
-        graph._index = dict(zip([v.arn for v in vertices], vertices, strict=True))
+        graph._index = dict(zip([v.arn for v in vertices] if arns is None else arns, vertices, strict=True))
         graph.edges = edges
-        graph._edge_keys = {(e.source, e.destination) for e in edges}
+        graph._edge_keys = None
         return graph
 
-    def hydrate(self, vertices: Iterable[Vertex] | None = None) -> LineageGraph:
+    def hydrate(self, vertices: Iterable[Vertex] | None = None, *, properties: bool = True) -> LineageGraph:
         """Fetch the details (names, source URIs, properties) a trace left to fetch, of ``vertices``
-        (default: all) in one batch; returns the graph. Renderers call it for what they show."""
-        hydrate(self.vertices if vertices is None else vertices)
+        (default: all) in one batch; returns the graph. Renderers call it for what they show;
+        ``properties=False`` for what shows names but no properties (a table, a named export): the
+        API path then reads ListArtifacts pages where they are cheaper than a describe each."""
+        hydrate(self.vertices if vertices is None else vertices, properties)
         return self
 
     # -- building -------------------------------------------------------
@@ -244,6 +262,8 @@ class LineageGraph:
     def add_edge(self, edge: Edge) -> None:
         """Add an edge once per ordered (source, destination) pair."""
         key = (edge.source, edge.destination)
+        if self._edge_keys is None:
+            self._edge_keys = {(e.source, e.destination) for e in self.edges}
         if key not in self._edge_keys:
             self._edge_keys.add(key)
             self.edges.append(edge)

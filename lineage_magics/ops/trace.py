@@ -203,20 +203,15 @@ def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dic
     """Name, type, source URI and properties of artifacts: one DescribeArtifact each at most, cached
     in the Api (``refresh`` describes again). Fans out over ``max_workers`` threads."""
     with api.lock:
-        missing = [a for a in dict.fromkeys(arns) if refresh or a not in api.artifacts]
+        missing = [a for a in dict.fromkeys(arns) if refresh or "properties" not in api.artifacts.get(a, ())]
 
     def describe(arn: str) -> tuple[str, dict | None]:
         try:
-            e = entity_from_describe("artifact", api.call("describe_artifact", ArtifactArn=arn))
+            return arn, _info(
+                entity_from_describe("artifact", api.call("describe_artifact", ArtifactArn=arn))
+            )
         except NotFoundError:
             return arn, None
-        return arn, {
-            "name": e.name,
-            "type": e.type,
-            "source_uri": e.source_uri,
-            "properties": dict(e.properties),
-            "source_types": list(e.source_types),
-        }
 
     results = api.fan_out(describe, missing)
     with api.lock:
@@ -226,21 +221,50 @@ def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dic
         return {a: api.artifacts[a] for a in arns if a in api.artifacts}
 
 
-def _fetch_described(api: Api, vertices: list) -> None:
-    """A LazyVertex's fetch over the API: DescribeArtifact each (cached in the Api, fanned out)."""
-    infos = artifact_details(api, [v.arn for v in vertices])
+def artifact_names(api: Api, types: dict[str, str | None]) -> dict[str, dict]:
+    """Name, type and source URI of artifacts (``types``: ARN -> type, as QueryLineage gives it), for
+    what shows names but no properties: those the Api knows as they are; the rest from ListArtifacts
+    pages of their types while those are cheaper than a describe each (``Api.summaries_of``: never
+    more than about twice the calls of the better choice), the others described (with their
+    properties). Cached in the Api; an entry from a listing has no ``properties``."""
+    with api.lock:
+        missing = {a: t for a, t in types.items() if a not in api.artifacts}
+    listed = api.summaries_of("artifact", missing)
+    with api.lock:
+        for arn, summary in listed.items():
+            api.artifacts.setdefault(arn, _info(entity_from_describe("artifact", summary), properties=False))
+    artifact_details(api, [a for a in missing if a not in listed])
+    with api.lock:
+        return {a: api.artifacts[a] for a in types if a in api.artifacts}
+
+
+def _info(e, properties: bool = True) -> dict:
+    """What the Api keeps of an artifact (``properties`` only when a describe gave them)."""
+    info = {"name": e.name, "type": e.type, "source_uri": e.source_uri, "source_types": list(e.source_types)}
+    if properties:
+        info["properties"] = dict(e.properties)
+    return info
+
+
+def _fetch_described(api: Api, vertices: list, properties: bool = True) -> None:
+    """A LazyVertex's fetch over the API: DescribeArtifact each (cached in the Api, fanned out); for
+    names alone (``properties`` false) ListArtifacts pages where they are cheaper (``artifact_names``)."""
+    if properties:
+        infos = artifact_details(api, [v.arn for v in vertices])
+    else:
+        infos = artifact_names(api, {v.arn: v.type for v in vertices})
     for v in vertices:
         info = infos.get(v.arn) or {}
-        set_details(
-            v,
-            name=info.get("name"),
-            source_uri=info.get("source_uri"),
-            properties=dict(info.get("properties") or {}),
-        )
+        if "properties" in info or not info:
+            props = dict(info.get("properties") or {})
+            set_details(v, name=info.get("name"), source_uri=info.get("source_uri"), properties=props)
+        else:
+            set_details(v, complete=False, name=info.get("name"), source_uri=info.get("source_uri"))
 
 
-def _fetch_stored(service: Any, vertices: list) -> None:
-    """A LazyVertex's fetch from an in-process store: the properties, in one read."""
+def _fetch_stored(service: Any, vertices: list, properties: bool = True) -> None:
+    """A LazyVertex's fetch from an in-process store: the properties, in one read (the name and
+    source URI came with the walk)."""
     found = service.properties([v.arn for v in vertices])
     for v in vertices:
         set_details(v, properties=found.get(v.arn, {}))
@@ -300,7 +324,10 @@ def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool 
         keys = [b * size + a * 2 if a < b else a * size + b * 2 + 1 for a, b in zip(ps, pd, strict=True)]
     else:
         keys = list(map(max, ps, pd))
-    return [Edge(*edges[i]) for i in sorted(range(len(edges)), key=keys.__getitem__)]
+    return list(map(_as_edge, map(edges.__getitem__, sorted(range(len(edges)), key=keys.__getitem__))))
+
+
+_as_edge = partial(tuple.__new__, Edge)  # an Edge from a (source, destination, type) tuple
 
 
 def _options(direction: str, depth: Any, types: Any, lineage_types: Any) -> tuple[str, int, dict, list, list]:
@@ -387,25 +414,30 @@ def trace(
         known = {a: api.artifacts.get(a) for a in arns if lineage_type_of(a) == "Artifact"}
     untyped = [a for a, info in known.items() if info is None and not (seen.get(a) or {}).get("Type")]
     known.update(artifact_details(api, untyped) if untyped else {})
+    described = {a: i for a, i in known.items() if i and "properties" in i}
     vertices = []
     for arn in arns:
         qv = seen.get(arn)
         if qv is None and arn == start:
             qv = _start_vertex(api, kind, start, entity)
-        if arn in known and known[arn] is None:
-            vertices.append(LazyVertex(arn, "Artifact", (qv or {}).get("Type"), depths.get(arn), fetch=fetch))
+        if arn in known and arn not in described:  # to describe, or named by a listing
+            info = known[arn] or {}
+            details = {"name": info["name"], "source_uri": info["source_uri"]} if info else {}
+            vtype = (qv or {}).get("Type") or info.get("type")
+            vertices.append(LazyVertex(arn, "Artifact", vtype, depths.get(arn), fetch, **details))
         else:
-            vertices.append(_vertex(arn, qv, depths.get(arn), {a: i for a, i in known.items() if i}))
+            vertices.append(_vertex(arn, qv, depths.get(arn), described))
     graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()], depth > WINDOW)
     return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
 
 
-def _graph(vertices, edges, start, truncated, total, qdir, depth) -> LineageGraph:
+def _graph(vertices, edges, start, truncated, total, qdir, depth, arns=None) -> LineageGraph:
     label = vertices[0].label if vertices and vertices[0].arn == start else name_of_arn(start)
     return LineageGraph.of_unique(
         vertices,
         edges,
         start,
+        arns=arns,
         truncated=truncated,
         total_vertices=total,
         direction={"Both": "both", "Ascendants": "up", "Descendants": "down"}[qdir],
@@ -432,55 +464,56 @@ def _trace_local(
 @contextmanager
 def _collector_paused():
     """Python's cyclic garbage collector paused while a large graph is built: the objects it makes
-    hold no cycles, and collections triggered by their sheer number would take most of the time."""
+    hold no cycles, and collections triggered by their sheer number would take most of the time.
+    They are then moved to the oldest generation at once (``gc.freeze`` + ``gc.unfreeze``, which
+    traverse nothing): the first young collection after the build would otherwise go through every
+    one of them (a third of a 148,000-vertex trace's time), only to promote them there anyway. Skipped
+    when the program froze objects itself (``gc.get_freeze_count()``): unfreezing would undo that."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
 def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices) -> LineageGraph:
-    rows = r["vertices"]
-    arns = list(map(itemgetter(0), rows))
-    levels = list(map(itemgetter(5), rows))  # the store's walk: the start, then by depth
-    by_arn = dict(zip(arns, rows, strict=True))
-    deep = bisect_right(levels, WINDOW)
-    if deep < len(arns):  # beyond the first window, by depth then ARN (_arrange)
-        depths = dict(zip(arns, levels, strict=True))
-        tail = sorted(arns[deep:])
-        tail.sort(key=depths.__getitem__)
-        arns[deep:] = tail
+    rows = list(r["vertices"])  # the store's walk: the start, then by depth (a copy: reordered here)
+    levels = list(map(itemgetter(5), rows))
+    low = bisect_right(levels, WINDOW)
+    while low < len(rows):  # beyond the first window, each level by ARN (_arrange)
+        high = bisect_right(levels, levels[low], low)
+        rows[low:high] = sorted(rows[low:high], key=itemgetter(0))
+        low = high
+    total = len(rows)
     if type_list or lt_list:
-        arns = [
-            a
-            for a in arns
-            if (not type_list or by_arn[a][2] in type_list) and (not lt_list or by_arn[a][1] in lt_list)
+        rows = [
+            row
+            for row in rows
+            if (not type_list or row[2] in type_list) and (not lt_list or row[1] in lt_list)
         ]
-    complete = not (type_list or lt_list) and len(arns) == len(rows)
-    total = len(arns)
+    complete = len(rows) == total
+    total = len(rows)
     truncated = max_vertices is not None and total > max_vertices
     if truncated:
-        arns = arns[: max(0, int(max_vertices))]
+        rows = rows[: max(0, int(max_vertices))]
         complete = False
+    arns = list(map(itemgetter(0), rows))
     fetch = partial(_fetch_stored, service)  # properties, read when first needed (LazyVertex)
+    # Contexts, actions and trial components are named by their ARNs, as QueryLineage's vertices
+    # are (name_of_arn; a lineage ARN's resource always has a "/", and nothing before it does).
     vertices = [
         LazyVertex(arn, lt, vtype, d, fetch, name, uri)
         if lt == "Artifact"
-        else Vertex(arn, lt, vtype, name_of_arn(arn), None, {}, d)
-        for arn, lt, vtype, name, uri, d in map(by_arn.__getitem__, arns)
+        else Vertex(arn, lt, vtype, arn.partition("/")[2], None, {}, d)
+        for arn, lt, vtype, name, uri, d in rows
     ]
-    return _graph(
-        vertices,
-        _edge_order(arns, r["edges"], depth > WINDOW, complete),
-        start,
-        truncated,
-        total,
-        qdir,
-        depth,
-    )
+    edges = _edge_order(arns, r["edges"], depth > WINDOW, complete)
+    return _graph(vertices, edges, start, truncated, total, qdir, depth, arns)
 
 
 def _start_vertex(api: Api, kind: str, arn: str, entity) -> dict:
@@ -552,4 +585,4 @@ def context_graph(api: Api, context_ref: Any, *, properties: bool = True) -> Lin
     return graph
 
 
-__all__ = ["trace", "context_graph", "query_all", "artifact_details"]
+__all__ = ["trace", "context_graph", "query_all", "artifact_details", "artifact_names"]

@@ -11,9 +11,12 @@ from ..graph import Edge, LineageGraph, Vertex
 _VERTEX_KEYS = ("arn", "lineage_type", "type", "name", "source_uri", "properties", "depth")
 
 
-def to_dict(graph: LineageGraph) -> dict[str, Any]:
-    """The graph as plain JSON-ready data (no cap: every vertex and edge)."""
-    graph.hydrate()  # every vertex's details, in one batch
+def to_dict(graph: LineageGraph, properties: bool = True) -> dict[str, Any]:
+    """The graph as plain JSON-ready data (no cap: every vertex and edge). ``properties=False``
+    leaves the vertices' properties out: every vertex is still named, and a trace over the API then
+    names its artifacts from ListArtifacts pages where those are cheaper than a describe each."""
+    graph.hydrate(properties=properties)  # every vertex's details, in one batch
+    keys = _VERTEX_KEYS if properties else tuple(k for k in _VERTEX_KEYS if k != "properties")
     return {
         "start": graph.start,
         "truncated": graph.truncated,
@@ -22,16 +25,17 @@ def to_dict(graph: LineageGraph) -> dict[str, Any]:
         "depth": graph.depth,
         "name": graph.name,
         "vertices": [
-            {k: (dict(v.properties or {}) if k == "properties" else getattr(v, k)) for k in _VERTEX_KEYS}
+            {k: (dict(v.properties or {}) if k == "properties" else getattr(v, k)) for k in keys}
             for v in graph.vertices
         ],
         "edges": [{"source": e.source, "destination": e.destination, "type": e.type} for e in graph.edges],
     }
 
 
-def to_json(graph: LineageGraph, indent: int | None = 2) -> str:
-    """``{"start", "truncated", "total_vertices", ..., "vertices": [...], "edges": [...]}`` as text."""
-    data = to_dict(graph)
+def to_json(graph: LineageGraph, indent: int | None = 2, properties: bool = True) -> str:
+    """``{"start", "truncated", "total_vertices", ..., "vertices": [...], "edges": [...]}`` as text
+    (``properties``: as in ``to_dict``)."""
+    data = to_dict(graph, properties)
     text = json.dumps(data, indent=indent, ensure_ascii=False)
     try:
         text.encode("utf-8")

@@ -52,7 +52,7 @@ def to_openlineage(
         event_time = datetime.now(timezone.utc)
     when = event_time if isinstance(event_time, str) else event_time.isoformat()
     artifacts = {v.arn: v for v in graph.vertices if v.lineage_type == "Artifact"}
-    graph.hydrate(artifacts.values())
+    graph.hydrate(artifacts.values(), properties=False)  # dataset names and URIs only
     inputs: dict[str, list[str]] = {}
     outputs: dict[str, list[str]] = {}
     for e in graph.edges:

@@ -30,7 +30,7 @@ def to_dataframe(graph: LineageGraph) -> LineageFrame:
 
     A missing source URI is ``""`` (not None or NaN).
     """
-    graph.hydrate()
+    graph.hydrate(properties=False)  # names and URIs: listings where cheaper than describes
     rows = [[v.label, v.lineage_type, v.type, v.depth, v.source_uri or "", v.arn] for v in graph.vertices]
     frame = LineageFrame(rows, columns=COLUMNS)
     frame["depth"] = frame["depth"].astype("Int64")
