@@ -390,8 +390,8 @@ def trace(
     else:
         seen, edges, depths = _walk(api, start, qdir, depth, server_filters)
 
-    def keep(arn: str, qv: dict | None) -> bool:
-        if server_filters is not None or not filters:
+    def keep(arn: str, qv: dict | None) -> bool:  # the service returns the entities on the paths too
+        if not filters:
             return True
         qv = qv or {}
         lt = qv.get("LineageType") or lineage_type_of(arn)

@@ -246,7 +246,8 @@ def _answer(t: Txn, p: dict) -> tuple[list, list, list, list]:
         raise not_found(f"Resource '{starts[0]}' does not exist.")
     max_depth = p.get("MaxDepth", DEFAULT_DEPTH)
     include_edges = bool(p.get("IncludeEdges", False))
-    order, _, edges, _ = walk(t.conn, start.id, p.get("Direction", "Both"), max_depth, include_edges)
+    direction = p.get("Direction", "Both")
+    order, depth, edges, _ = walk(t.conn, start.id, direction, max_depth, include_edges)
     needed = set(order)
     for src, dst, _ in edges:
         needed.add(src)
@@ -254,7 +255,13 @@ def _answer(t: Txn, p: dict) -> tuple[list, list, list, list]:
     filters = p.get("Filters") or {}
     full = any(filters.get(k) not in (None, {}, []) for k in _FILTERS_ON_ROWS)
     rows = vertex_rows(t.conn, list(needed), full=full)
-    kept = [(n, i) for n, i in enumerate(order) if _matches(rows[i], filters)]
+    matched = {i for i in order if _matches(rows[i], filters)}
+    if include_edges and len(matched) < len(order):
+        # "the Associations and lineage entities on the path": what lies on a shortest walk from the
+        # start to a matched entity is returned too, with the edges among what is returned
+        matched |= _on_paths(matched, depth, edges, direction)
+        edges = [e for e in edges if e[0] in matched and e[1] in matched]
+    kept = [(n, i) for n, i in enumerate(order) if i in matched]
     vertices = [_vertex(rows[i]) for _, i in kept]
     positions = [n for n, _ in kept]
     position = {i: n for n, i in enumerate(order)}
@@ -267,6 +274,24 @@ def _answer(t: Txn, p: dict) -> tuple[list, list, list, list]:
         keyed.append((max(position.get(src, last), position.get(dst, last)), edge))
     keyed.sort(key=itemgetter(0))
     return vertices, positions, [e for _, e in keyed], [k for k, _ in keyed]
+
+
+def _on_paths(targets: set, depth: dict, edges: list, direction: str) -> set:
+    """The vertices on a shortest walk from the start (depth 0) to any of ``targets``, targets included."""
+    parents: dict = {}
+    for src, dst, _ in edges:
+        if direction != "Ascendants" and depth.get(dst) == depth.get(src, -2) + 1:
+            parents.setdefault(dst, []).append(src)
+        if direction != "Descendants" and depth.get(src) == depth.get(dst, -2) + 1:
+            parents.setdefault(src, []).append(dst)
+    found = {v for v in targets if v in depth}
+    stack = list(found)
+    while stack:
+        for parent in parents.get(stack.pop(), ()):
+            if parent not in found:
+                found.add(parent)
+                stack.append(parent)
+    return found
 
 
 def query_lineage(t: Txn, p: dict) -> dict:

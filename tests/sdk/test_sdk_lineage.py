@@ -98,13 +98,24 @@ def test_injected_client_flow():
     )
     assert {v.arn for v in result.vertices} >= {arns["action"], arns["images"], arns["context"]}
     assert {(e.source_arn, e.destination_arn) for e in result.edges} >= {(arns["action"], arns["model"])}
+    test_data = LineageFilter(entities=[LineageEntityEnum.ARTIFACT], sources=["TestData"])
     only_data = LineageQuery(session).query(
         start_arns=[arns["model"]],
         direction=LineageQueryDirectionEnum.ASCENDANTS,
-        query_filter=LineageFilter(entities=[LineageEntityEnum.ARTIFACT], sources=["TestData"]),
+        query_filter=test_data,
+        include_edges=False,
     )
-    assert [v.arn for v in only_data.vertices] == [arns["images"]]
+    assert [v.arn for v in only_data.vertices] == [arns["images"]] and only_data.edges == []
     assert isinstance(only_data.vertices[0].to_lineage_object(), Artifact)
+    # IncludeEdges (the SDK's default): "also the Associations and lineage entities on the path"
+    with_paths = LineageQuery(session).query(
+        start_arns=[arns["model"]], direction=LineageQueryDirectionEnum.ASCENDANTS, query_filter=test_data
+    )
+    assert {v.arn for v in with_paths.vertices} == {arns["images"], arns["action"], arns["model"]}
+    assert {(e.source_arn, e.destination_arn) for e in with_paths.edges} == {
+        (arns["images"], arns["action"]),
+        (arns["action"], arns["model"]),
+    }
 
     loaded = Context.load(context_name=context.context_name, sagemaker_session=session)
     loaded.properties = {"k3": "v3"}

@@ -83,6 +83,25 @@ def test_filters_select_vertices_not_the_walk(sm, g):
     assert names(g, out) == []
 
 
+def edge_names(g, response):
+    return {(g["name_of"][e["SourceArn"]], g["name_of"][e["DestinationArn"]]) for e in response["Edges"]}
+
+
+def test_filters_with_edges_also_return_the_entities_on_the_paths(sm, g):
+    # "retrieves not only the entities of interest but also the Associations and lineage entities on the path"
+    out = query(sm, g["endpoint"], Direction="Ascendants", Filters={"Types": ["DataSet"]}, IncludeEdges=True)
+    assert set(names(g, out)) == {"endpoint", "deploy", "model", "train", "data1", "data2"}  # not the image
+    assert edge_names(g, out) == {
+        ("deploy", "endpoint"), ("model", "deploy"), ("train", "model"), ("data1", "train"), ("data2", "train")
+    }  # fmt: skip
+    out = query(sm, g["model"], Direction="Both", Filters={"Types": ["Endpoint"]}, IncludeEdges=True)
+    assert set(names(g, out)) == {"model", "deploy", "endpoint", "image", "deploy2", "endpoint2"}
+    returned = {v["Arn"] for v in out["Vertices"]}
+    assert all(e["SourceArn"] in returned and e["DestinationArn"] in returned for e in out["Edges"])
+    assert names(g, query(sm, g["model"], Direction="Descendants", Filters={"Types": ["DataSet"]},
+                          IncludeEdges=True)) == []  # fmt: skip
+
+
 def test_property_filters_are_ored(sm, g):
     out = query(sm, g["model"], Direction="Ascendants", Filters={"Properties": {"stage": "raw"}})
     assert names(g, out) == ["data1"]
