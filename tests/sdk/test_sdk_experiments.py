@@ -94,6 +94,34 @@ def test_run_api_in_process(tmp_path, monkeypatch, experiment):
     check_runs(connect(url), experiment, namespace["runs"], namespace["frame"])
 
 
+def test_artifact_trials_through_lineage_and_search(tmp_path, monkeypatch, experiment):
+    """The SDK's ``Artifact.downstream_trials`` (associations, then ``smexperiments``' Search by ARN) and
+    ``downstream_trials_v2``/``upstream_trials`` (QueryLineage, then Search) find a run's trial."""
+    from sagemaker.core.experiments.run import Run
+    from sagemaker.core.helper.session_helper import Session
+    from sagemaker.core.lineage.artifact import Artifact
+
+    monkeypatch.setenv("SAGEMAKER_USER_CONFIG_OVERRIDE", opt_out_of_telemetry(tmp_path))
+    session = Session(boto_session=local_session(f"memory://{experiment}"))
+    with Run(experiment_name=experiment, run_name="run-1", sagemaker_session=session) as run:
+        run.log_parameter("learning_rate", 0.01)
+    sm = session.sagemaker_client
+    component = sm.list_trial_components()["TrialComponentSummaries"][0]["TrialComponentArn"]
+    data = sm.create_artifact(Source={"SourceUri": "s3://bucket/train.csv"}, ArtifactType="DataSet")
+    model = sm.create_artifact(Source={"SourceUri": "s3://bucket/model.tar.gz"}, ArtifactType="Model")
+    sm.add_association(
+        SourceArn=data["ArtifactArn"], DestinationArn=component, AssociationType="ContributedTo"
+    )
+    sm.add_association(SourceArn=component, DestinationArn=model["ArtifactArn"], AssociationType="Produced")
+    trial = f"Default-Run-Group-{experiment}"
+
+    used = Artifact.load(artifact_arn=data["ArtifactArn"], sagemaker_session=session)
+    assert used.downstream_trials(sagemaker_session=session) == [trial]
+    assert used.downstream_trials_v2() == [trial]
+    made = Artifact.load(artifact_arn=model["ArtifactArn"], sagemaker_session=session)
+    assert made.upstream_trials() == [trial] and made.downstream_trials_v2() == []
+
+
 def test_search_helpers_and_resources_in_process(tmp_path, monkeypatch, experiment):
     """The SDK's search helpers (``_TrialComponent.search``, ``is_run_trial_component``) and
     sagemaker-core's resources (``TrialComponent``, ``Experiment``, ``LineageGroup``)."""
