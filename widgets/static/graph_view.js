@@ -29,7 +29,7 @@ function rows(table, pairs) {
   return table;
 }
 
-// The SVG parsed as XML and imported as nodes (never innerHTML); anything that could run is dropped.
+// The SVG parsed as XML and imported as nodes (never set as markup); anything that could run is dropped.
 function parseSvg(text) {
   const doc = new DOMParser().parseFromString(text, "image/svg+xml");
   if (doc.querySelector("parsererror")) return null;
