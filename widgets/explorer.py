@@ -76,7 +76,10 @@ class ExploreForm(LineageForm):
         self.caption = w.HTML()
         self.caption.add_class("lineage-explore-caption")
         self.graph = GraphView(
-            None, client, retrace=lambda arn: self.action(lambda: self.trace(arn), "tracing…")(), empty_hint=EMPTY_HINT
+            None,
+            client,
+            retrace=lambda arn: self.action(lambda: self.trace(arn), "tracing…")(),
+            empty_hint=EMPTY_HINT,
         )
         self.graph.add_class("lineage-explore-graph")
         self.graph.observe(self._stepped, names="centre")

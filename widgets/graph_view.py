@@ -173,7 +173,8 @@ class GraphView(anywidget.AnyWidget):
             )
             params = raw.get("Parameters") or {}
             facts["parameters"] = [
-                [visible(k), visible(v.get("StringValue", v.get("NumberValue", "")))] for k, v in params.items()
+                [visible(k), visible(v.get("StringValue", v.get("NumberValue", "")))]
+                for k, v in params.items()
             ]
             facts["metrics"] = [
                 [visible(m.get("MetricName")), visible(m.get("Last", m.get("Max", "")))]

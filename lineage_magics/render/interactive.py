@@ -39,7 +39,9 @@ class Opened:
         edges = [
             e
             for e in self.graph.edges
-            if e.source in arns and e.destination in arns and _edge_key(e) not in self.hidden_association_types
+            if e.source in arns
+            and e.destination in arns
+            and _edge_key(e) not in self.hidden_association_types
         ]
         return vertices, edges
 
