@@ -185,3 +185,32 @@ def test_the_static_files_ship_with_the_package():
     data = project["tool"]["setuptools"]["package-data"]["lineage_magics.widgets"]
     assert {p.name for p in STATIC.iterdir()} == {"graph_view.js", "graph_view.css"}
     assert data == ["static/*.js", "static/*.css"]
+
+
+def test_an_executed_notebook_exported_to_html_shows_the_static_picture(tmp_path):
+    """nbconvert's HTML (and GitHub) have no widget state: the output's SVG is what they show."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    client = LineageClient(url, progress=False)
+    a = client.create_artifact("s3://b/data.csv", "DataSet", "data-csv")
+    step = client.create_action("cleaning", "Processing")
+    client.associate(a, step)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(f"%load_ext lineage_magics\n%lineage use {url}"),
+        nbformat.v4.new_code_cell("%lineage trace data-csv"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    [out] = [o for o in nb.cells[1].outputs if o.output_type == "execute_result"]
+    assert "application/vnd.jupyter.widget-view+json" in out.data  # a live front end shows the widget
+    assert "cleaning" in out.data["image/svg+xml"] and "cleaning" in out.data["text/plain"]
+    nb.metadata.pop("widgets", None)  # as the tutorials are committed
+    html, _ = HTMLExporter().from_notebook_node(nb)
+    assert "cleaning" in html and "<svg" in html
+    assert "application/vnd.jupyter.widget-view+json" not in html

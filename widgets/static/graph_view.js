@@ -6,7 +6,7 @@
 const SVG_NS = "http://www.w3.org/2000/svg";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 const UNSAFE = "script, foreignObject, iframe, object, embed, use, image, animate, set";
-const MIN_K = 0.9; // px per point at the smallest fitted zoom: 11pt labels stay ~10px
+const MIN_K = 0.8; // px per point at the smallest fitted zoom: 11pt labels stay ~9px
 const MAX_K = 1.6;
 
 function h(tag, attrs, ...children) {
@@ -57,6 +57,7 @@ function render({ model, el }) {
   let ids = { arnToId: new Map() };
   let view = null; // {x, y, w, h, k, W, H}
   let hoverArn = null;
+  let revealNext = null; // the node id to bring into sight at the next drawing (an expanded anchor)
 
   // -- toolbar ---------------------------------------------------------------------------------------
   const button = (text, title, cls) => h("button", { class: `lm-btn ${cls || ""}`, type: "button", title, text });
@@ -64,7 +65,7 @@ function render({ model, el }) {
   const fwd = button("Forward ▶", "forward again", "lm-forward");
   const zoomOut = button("−", "zoom out (or Ctrl + wheel)", "lm-zoom-out");
   const zoomIn = button("+", "zoom in (or Ctrl + wheel)", "lm-zoom-in");
-  const fit = button("Fit", "fit the graph to the width", "lm-fit");
+  const fit = button("Fit", "show the whole graph", "lm-fit");
   const search = h("input", { class: "lm-search", type: "search", placeholder: "search names, types, ARNs",
                               "aria-label": "search the graph" });
   const found = h("span", { class: "lm-found", "aria-live": "polite" });
@@ -114,34 +115,34 @@ function render({ model, el }) {
     svg.setAttribute("viewBox", `${view.x} ${view.y} ${sw / view.k} ${sh / view.k}`);
   }
 
-  function fitView(centreOn) {
+  // Readable by default: the whole graph fitted, but labels never shrunk below ~9px (then pan to
+  // see the rest); "Fit" shows the whole graph whatever the size.
+  function fitView(centreOn, all) {
     if (!view) return;
     const sw = stage.clientWidth || 800;
-    view.fitK = Math.min(MAX_K, Math.max(MIN_K, sw / view.W));
+    view.fitK = Math.min(MAX_K, Math.max(MIN_K, Math.min(sw / view.W, 620 / view.H)));
+    if (all) view.fitK = Math.min(MAX_K, sw / view.W, 620 / view.H);
     view.k = view.fitK;
     const sh = Math.min(Math.max(view.H * view.k, 140), 620);
     const vw = sw / view.k, vh = sh / view.k;
     view.x = view.W <= vw ? (view.W - vw) / 2 : 0;
     view.y = view.H <= vh ? (view.H - vh) / 2 : 0;
-    if (centreOn && view.W > vw) {
-      const box = centreOn.getBBox ? svgBox(centreOn) : null;
-      if (box) view.x = Math.min(Math.max(box.cx - vw / 2, 0), view.W - vw);
-    }
     applyView();
+    if (centreOn) reveal(centreOn);
   }
 
-  function svgBox(g) {
-    try {
-      const b = g.getBBox();
-      const m = g.getCTM(), root = svgEl().getCTM();
-      const p = svgEl().createSVGPoint();
-      p.x = b.x + b.width / 2;
-      p.y = b.y + b.height / 2;
-      const q = p.matrixTransform(root.inverse().multiply(m));
-      return { cx: q.x, cy: q.y };
-    } catch (_e) {
-      return null;
-    }
+  // Pan so that ``g`` is in sight (the start, a node reached by Tab, a search match).
+  function reveal(g) {
+    if (!view) return;
+    const r = g.getBoundingClientRect(), s = stage.getBoundingClientRect();
+    if (r.left >= s.left && r.right <= s.right && r.top >= s.top && r.bottom <= s.bottom) return;
+    const cx = view.x + (r.left + r.width / 2 - s.left) / view.k;
+    const cy = view.y + (r.top + r.height / 2 - s.top) / view.k;
+    const vw = stage.clientWidth / view.k, vh = stage.clientHeight / view.k;
+    const clamp = (v, size, total) => (total <= size ? (total - size) / 2 : Math.min(Math.max(v, 0), total - size));
+    view.x = clamp(cx - vw / 2, vw, view.W);
+    view.y = clamp(cy - vh / 2, vh, view.H);
+    applyView();
   }
 
   function zoom(factor, px, py) {
@@ -156,7 +157,7 @@ function render({ model, el }) {
   }
   zoomIn.addEventListener("click", () => zoom(1.25));
   zoomOut.addEventListener("click", () => zoom(0.8));
-  fit.addEventListener("click", () => fitView());
+  fit.addEventListener("click", () => fitView(null, true));
   stage.addEventListener("wheel", (e) => {
     if (!(e.ctrlKey || e.metaKey)) return; // plain wheel scrolls the notebook
     e.preventDefault();
@@ -236,7 +237,8 @@ function render({ model, el }) {
       }
     }
     view = { x: 0, y: 0, W: vb[2] || 100, H: vb[3] || 100, k: 1, fitK: 1 };
-    fitView(svg.querySelector(`g.node[data-id="${data().start || ""}"]`));
+    fitView(svg.querySelector(`g.node[data-id="${revealNext || data().start || ""}"]`));
+    revealNext = null;
     markSelected();
     highlight();
   }
@@ -267,7 +269,7 @@ function render({ model, el }) {
     const section = (title, pairs) => {
       if (pairs && pairs.length) {
         box.append(h("div", { class: "lm-sub", text: title }));
-        box.append(rows(h("table"), pairs.slice(0, 12)));
+        box.append(rows(h("table", { class: "lm-pairs" }), pairs.slice(0, 12)));
         if (pairs.length > 12) box.append(h("div", { class: "lm-muted", text: `… ${pairs.length - 12} more` }));
       }
     };
@@ -321,14 +323,19 @@ function render({ model, el }) {
   });
   stage.addEventListener("focusin", (e) => {
     const g = nodeOf(e);
-    if (g) showTip(g);
+    if (g) {
+      if (g.matches(":focus-visible")) reveal(g); // keyboard focus; a click never moves the picture
+      showTip(g);
+    }
   });
   stage.addEventListener("focusout", hideTip);
 
   // -- selecting, expanding, re-centring -------------------------------------------------------------
   function activate(g) {
     const id = g.dataset.id;
-    if ((data().more || {})[id]) {
+    const m = (data().more || {})[id];
+    if (m) {
+      revealNext = m.anchor;
       model.send({ event: "expand", node: id });
       return;
     }
@@ -397,7 +404,7 @@ function render({ model, el }) {
     for (const [title, pairs] of [["properties", f.properties], ["parameters", f.parameters], ["metrics", f.metrics]]) {
       if (pairs && pairs.length) {
         details.append(h("div", { class: "lm-sub", text: title }));
-        details.append(rows(h("table"), pairs));
+        details.append(rows(h("table", { class: "lm-pairs" }), pairs));
       }
     }
     const actions = h("div", { class: "lm-actions" });
@@ -470,6 +477,8 @@ function render({ model, el }) {
   }
   search.addEventListener("input", () => {
     highlight();
+    const first = stage.querySelector("g.node.lm-match");
+    if (first) reveal(first);
     model.set("search", search.value);
     model.save_changes();
   });
@@ -538,7 +547,9 @@ function render({ model, el }) {
   model.on("change:panel", renderPanel);
   model.on("change:history", syncHistory);
   model.on("change:status", syncStatus);
-  const ro = new ResizeObserver(() => { if (view && Math.abs(view.k - view.fitK) < 1e-9) fitView(); });
+  const ro = new ResizeObserver(() => {
+    if (view && Math.abs(view.k - view.fitK) < 1e-9) fitView();
+  });
   ro.observe(stage);
   search.value = model.get("search") || "";
   refresh();
