@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_lab_forms import PANEL, run_cell, seed_mnist  # noqa: E402
+from test_lab_forms import PANEL, retype, run_cell, seed_mnist  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -20,6 +20,7 @@ CELLS = [
     "%lineage trace mnist-model",
     "%lineage trace wide --depth 2 --max 1000",
     "%lineage trace hostile",
+    "%lineage form explore",
 ]
 HOSTILE = '<img src=x onerror="window.pwned=1"> & "q" <script>window.pwned=2</script>'
 
@@ -172,6 +173,23 @@ def test_the_graph_widget_by_hand(lab, page, shots):
     expect(hostile.locator(".lm-details")).to_contain_text("<script>window.pwned=2</script>")
     assert page.evaluate("window.pwned") is None
     assert hostile.locator(".lm-tip img, .lm-details img, .lm-details script, svg script").count() == 0
+
+    # -- the explore form: a hint first, then the same widget, fitted and readable --------------------
+    form_cell = run_cell(page, 4)
+    explore = form_cell.locator(".lineage-explore-form")
+    expect(explore.locator(".lm-empty")).to_contain_text("Choose a start entity")
+    explore.scroll_into_view_if_needed()
+    shots(form_cell, "7-explore-empty")
+    retype(explore.locator(".lineage-explore-start input"), "mnist-model")
+    explore.locator(".lineage-explore-start select").select_option(label="artifact · mnist-model · Model")
+    explore.locator("button.lineage-explore-trace").click()
+    expect(explore.locator(".lineage-status")).to_contain_text("traced from mnist-model")
+    names = explore.locator("g.node[data-arn] text")
+    expect(names.first).to_be_visible()
+    heights = names.evaluate_all("ts => ts.map(t => t.getBoundingClientRect().height)")
+    assert min(heights) >= 8, heights  # every label line at least ~8 px tall (the names ~11 px)
+    assert explore.locator(".lm-stage").bounding_box()["width"] > 700
+    shots(form_cell, "8-explore")
 
     # -- the dark theme: the panels follow it and stay readable ----------------------------------------
     page.get_by_role("menuitem", name="Settings").click()

@@ -51,6 +51,7 @@ function parseSvg(text) {
 
 function render({ model, el }) {
   const root = h("div", { class: "lm-graph", "data-lm-suppress-shortcuts": "true" });
+  el.classList.add("lm-graph-host");
   el.append(root);
   const described = new Map(); // arn -> facts from the kernel
   const asked = new Set();
