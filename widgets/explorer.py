@@ -7,6 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from lineage_magics.render.formats import FORMATS
 from lineage_magics.sagemaker import LINEAGE_TYPES
 from lineage_magics.text import visible
 
@@ -217,9 +218,9 @@ class ExploreForm(LineageForm):
         return self.trace(arn)
 
     # -- export ---------------------------------------------------------
-    def export(self, fmt: str, path: str | Path | None = None) -> bytes:
-        """The view as shown in ``fmt`` (svg, png, mermaid, json), downloaded in the page; written to
-        ``path`` when given, else into ``export_dir`` when the form has one."""
+    def export(self, fmt: str, path: str | Path | None = None) -> str | bytes:
+        """The view as shown in ``fmt`` (svg, png, mermaid, json: text, bytes for png), downloaded in
+        the page; written to ``path`` when given, else into ``export_dir`` when the form has one."""
         if fmt not in EXPORTS:
             raise FormError(f"export format must be one of {', '.join(EXPORTS)}, not {fmt!r}")
         if self.value is None:
@@ -231,4 +232,4 @@ class ExploreForm(LineageForm):
             Path(path).write_bytes(data)
         where = f" → {path}" if path is not None else ""
         self.set_status(f"exported {fmt} ({len(data):,} bytes){where}", "ok")
-        return data
+        return data if FORMATS[fmt].binary else data.decode("utf-8")
