@@ -147,8 +147,10 @@ class GraphView(anywidget.AnyWidget):
 
     def toggle(self, group: str, key: str) -> None:
         """Hide (or show again) a lineage type (``group="lineage"``) or association type."""
-        o = self.opened
-        member = "hidden_lineage_types" if group == "lineage" else "hidden_association_types"
+        members = {"lineage": "hidden_lineage_types", "association": "hidden_association_types"}
+        if group not in members or self.opened is None:
+            raise LineageError(f"nothing to hide: {group!r} is not lineage or association")
+        o, member = self.opened, members[group]
         hidden = set(getattr(o, member))
         hidden.symmetric_difference_update({key})
         setattr(o, member, frozenset(hidden))
