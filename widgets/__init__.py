@@ -16,6 +16,7 @@ from .base import FormError, LineageForm
 from .cleanup import CleanupForm
 from .entity_form import EntityForm
 from .explorer import ExploreForm
+from .graph_view import GraphView
 from .link_form import LinkForm
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "FormError",
     "EntityForm",
     "ExploreForm",
+    "GraphView",
     "LineageForm",
     "LinkForm",
     "form",

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import base64
-import re
 from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from lineage_magics.render.formats import FORMATS, export
+from lineage_magics.render.formats import FORMATS
 from lineage_magics.sagemaker import LINEAGE_TYPES
 from lineage_magics.text import visible
 
 from .base import FormError, LineageForm, escape, labelled
+from .graph_view import DOWNLOADS, GraphView
 from .picker import EntityPicker, load_entities
 
-EXPORTS = ("svg", "mermaid", "json")  # of lineage_magics.render.formats
-
-
-def svg_element(svg: str) -> str:
-    """The ``<svg>`` element of a rendered document (no XML prolog or DOCTYPE), scaled to fit its box."""
-    at = svg.find("<svg")
-    if at < 0:
-        return svg
-    return '<svg style="max-width:100%;height:auto"' + svg[at + len("<svg") :]
+EXPORTS = DOWNLOADS  # svg, png, mermaid, json: the graph widget's downloads
+EMPTY_HINT = (
+    "Choose a start entity on the left (type to filter the list), then press Trace; "
+    "or run `%lineage form explore NAME` to start from NAME."
+)
 
 
 def vertex_label(vertex: Any, start: str | None) -> str:
@@ -36,10 +31,11 @@ class ExploreForm(LineageForm):
     """Trace lineage from a start entity and look around.
 
     ``ExploreForm(client, start=REF, direction="both", depth=3)`` traces at once when a
-    start is given. ``.value`` is the ``LineageGraph`` shown. Changing direction, depth or a
-    filter re-traces from the current centre; choose a vertex and click Re-centre to trace
-    from it. Export shows SVG, Mermaid or JSON text with a download link (and writes it to
-    ``export_dir`` when one is given).
+    start is given. ``.value`` is the ``LineageGraph`` shown, in the interactive graph widget
+    (``.graph``, a GraphView: hover, select, expand, double-click to re-centre, back/forward,
+    downloads). Changing direction, depth or a filter re-traces from the current centre; choose a
+    vertex (in the graph or the list) and click Re-centre to trace from it. ``export(fmt)`` downloads
+    the view in the page and writes it to ``export_dir`` when the form has one.
     """
 
     title = "Explore lineage"
@@ -80,24 +76,22 @@ class ExploreForm(LineageForm):
         self.trace_button.on_click(self.action(lambda _b: self.trace(), "tracing…"))
         self.caption = w.HTML()
         self.caption.add_class("lineage-explore-caption")
-        self.graph = w.HTML(layout=w.Layout(width="100%", margin="2px 0"))
+        self.graph = GraphView(
+            None,
+            client,
+            retrace=lambda arn: self.action(lambda: self.trace(arn), "tracing…")(),
+            empty_hint=EMPTY_HINT,
+        )
         self.graph.add_class("lineage-explore-graph")
+        self.graph.observe(self._stepped, names="centre")
+        self.graph.observe(self._picked, names="selected")
         self.vertices = w.Select(options=[], rows=12, layout=w.Layout(width="100%", margin="2px 0"))
         self.vertices.add_class("lineage-explore-vertices")
         self.recentre_button = w.Button(description="Re-centre", icon="crosshairs")
         self.recentre_button.add_class("lineage-explore-recentre")
         self.recentre_button.on_click(self.action(lambda _b: self.recentre(), "tracing…"))
-        self.export_buttons = {}
-        for fmt, text in (("svg", "SVG"), ("mermaid", "Mermaid"), ("json", "JSON")):
-            b = w.Button(description=text, icon="download", layout=w.Layout(width="8em"))
-            b.add_class(f"lineage-export-{fmt}")
-            b.on_click(self.action(lambda _b, fmt=fmt: self.export(fmt), "exporting…"))
-            self.export_buttons[fmt] = b
-        self.export_text = w.Textarea(rows=8, layout=w.Layout(width="100%", margin="2px 0", display="none"))
-        self.export_text.add_class("lineage-export-text")
-        self.download = w.HTML()
-        self.download.add_class("lineage-export-link")
         super().__init__(client, self._layout(), **kwargs)
+        self.graph.client = self.client
         self.add_class("lineage-explore-form")
         retrace = self.action(lambda _c: self._retrace(), "tracing…")
         for control in (self.direction, self.depth, self.lineage_types, self.types, self.max_vertices):
@@ -135,19 +129,15 @@ class ExploreForm(LineageForm):
             [self.start, options, filters],
             layout=w.Layout(width="100%", grid_template_columns="minmax(0, 1fr) 23em 13em", grid_gap="1em"),
         )
-        graph_box = w.Box([self.graph], layout=w.Layout(min_width="0", overflow="auto", max_height="720px"))
+        graph_box = w.Box([self.graph], layout=w.Layout(min_width="0"))
         side = w.VBox(
             [small("Vertices"), self.vertices, self.recentre_button], layout=w.Layout(min_width="0")
         )
-        exports = w.HBox(
-            [small("Export"), *self.export_buttons.values(), self.download],
-            layout=w.Layout(align_items="center", grid_gap="0.5em"),
-        )
         body = w.GridBox(
             [graph_box, side],
-            layout=w.Layout(width="100%", grid_template_columns="minmax(0, 1fr) 19em", grid_gap="1em"),
+            layout=w.Layout(width="100%", grid_template_columns="minmax(0, 1fr) 16em", grid_gap="1em"),
         )
-        return [controls, self.caption, body, exports, self.export_text]
+        return [controls, self.caption, body]
 
     def load(self) -> None:
         """(Re)load the entities offered as a start and the types offered as filters."""
@@ -162,8 +152,6 @@ class ExploreForm(LineageForm):
         if not self._busy:
             shown = self.value is not None
             self.recentre_button.disabled = not shown or self.vertices.value is None
-            for b in self.export_buttons.values():
-                b.disabled = not shown
 
     # -- tracing ----------------------------------------------------------
     def trace(self, start: str | None = None) -> Any:
@@ -179,9 +167,20 @@ class ExploreForm(LineageForm):
             lineage_types=list(self.lineage_types.value) or None,
             max_vertices=self.max_vertices.value,
         )
-        svg = graph.to_svg(max_vertices=self.max_vertices.value)
+        self.graph.max_vertices = self.max_vertices.value
+        self.graph.show(graph)
+        self._shown(graph)
+        self.set_status(f"traced from {self._centre_label(graph, arn)}: {len(graph.vertices)} vertices", "ok")
+        self._done(graph)
+        return graph
+
+    @staticmethod
+    def _centre_label(graph: Any, arn: str) -> str:
+        return graph.vertex(graph.start).label if graph.start in graph else arn
+
+    def _shown(self, graph: Any) -> None:
+        """The caption, the vertex list and the start picker follow the graph shown."""
         self.value = graph
-        self.graph.value = svg_element(svg)
         shown, total = len(graph.vertices), graph.total_vertices or len(graph.vertices)
         cut = " (truncated)" if graph.truncated else ""
         self.caption.value = (
@@ -189,16 +188,23 @@ class ExploreForm(LineageForm):
             f"{escape(self.direction.value)}, depth {self.depth.value}"
         )
         self.vertices.options = [(vertex_label(v, graph.start), v.arn) for v in graph.vertices]
-        if graph.start in {v.arn for v in graph.vertices}:
+        if graph.start in graph:
             self.vertices.value = graph.start
-        if self.start.offers(arn):
-            self.start.value = arn
-        self.export_text.layout.display = "none"
-        self.download.value = ""
-        centre = graph.vertex(graph.start).label if graph.start in graph else arn
-        self.set_status(f"traced from {centre}: {shown} vertices", "ok")
-        self._done(graph)
-        return graph
+        if graph.start and self.start.offers(graph.start):
+            self.start.value = graph.start
+        self.refresh_state()
+
+    def _stepped(self, _change: Any) -> None:
+        """Back or forward in the graph: the form follows."""
+        graph = self.graph.graph
+        if graph is not None and graph is not self.value:
+            self._shown(graph)
+
+    def _picked(self, change: Any) -> None:
+        """A node selected in the graph is selected in the list too."""
+        arn = change["new"]
+        if arn and any(value == arn for _label, value in self.vertices.options):
+            self.vertices.value = arn
 
     def _retrace(self) -> None:
         if self.value is not None:
@@ -212,32 +218,18 @@ class ExploreForm(LineageForm):
         return self.trace(arn)
 
     # -- export ---------------------------------------------------------
-    def export(self, fmt: str, path: str | Path | None = None) -> str:
-        """The shown graph as ``svg``, ``mermaid`` or ``json`` text; shown below with a download link.
-
-        Written to ``path`` when given, else into ``export_dir`` when the form has one.
-        """
+    def export(self, fmt: str, path: str | Path | None = None) -> str | bytes:
+        """The view as shown in ``fmt`` (svg, png, mermaid, json: text, bytes for png), downloaded in
+        the page; written to ``path`` when given, else into ``export_dir`` when the form has one."""
         if fmt not in EXPORTS:
             raise FormError(f"export format must be one of {', '.join(EXPORTS)}, not {fmt!r}")
         if self.value is None:
             raise FormError("nothing to export: trace a graph first")
-        spec = FORMATS[fmt]
-        ext, mime = spec.extension, spec.mime
-        options = {"max_vertices": self.max_vertices.value} if fmt == "svg" else {}
-        text = export(self.value, fmt, **options)
-        start = self.value.vertex(self.value.start).label if self.value.start in self.value else "graph"
-        filename = "lineage-" + (re.sub(r"[^A-Za-z0-9._-]+", "-", start).strip("-") or "graph") + "." + ext
+        filename, data = self.graph.export(fmt)
         if path is None and self.export_dir is not None:
             path = self.export_dir / filename
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
-        self.export_text.value = text
-        self.export_text.layout.display = None
-        data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-        self.download.value = (
-            f'<a download="{escape(filename)}" href="data:{mime};base64,{data}" target="_blank">'
-            f"download {escape(filename)}</a>"
-        )
+            Path(path).write_bytes(data)
         where = f" → {path}" if path is not None else ""
-        self.set_status(f"exported {fmt} ({len(text)} characters){where}", "ok")
-        return text
+        self.set_status(f"exported {fmt} ({len(data):,} bytes){where}", "ok")
+        return data if FORMATS[fmt].binary else data.decode("utf-8")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
+from ..errors import LineageError
+from ..graph import LineageGraph
 from ..text import escape_html, html_table, text_table
 
 
@@ -128,3 +131,42 @@ class ContextView:
         if body is not None:
             out["text/html"] = f"<p>{escape_html(self.summary)}</p>{body}"
         return out
+
+
+class TraceResult(LineageGraph):
+    """``%lineage trace``: the traced LineageGraph itself (a user keeps it as one), shown as the
+    interactive graph widget where widgets render, and as the static SVG and text everywhere else
+    (nbconvert's HTML, GitHub, nbval): the widget's output carries both."""
+
+    client: Any = None
+    trace_options: dict = {}
+
+    @classmethod
+    def of(cls, graph: LineageGraph, client: Any, trace_options: dict | None = None) -> TraceResult:
+        """``graph`` (sharing its vertices and edges) with what re-centring needs."""
+        result = cls.of_unique(
+            graph.vertices,
+            graph.edges,
+            graph.start,
+            truncated=graph.truncated,
+            total_vertices=graph.total_vertices,
+            direction=graph.direction,
+            depth=graph.depth,
+            name=graph.name,
+        )
+        result.client = client
+        result.trace_options = dict(trace_options or {})
+        return result
+
+    def widget(self):
+        """A new GraphView of this graph."""
+        from lineage_magics.widgets.graph_view import GraphView
+
+        return GraphView(self, self.client, trace_options=self.trace_options)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        try:
+            view = self.widget()
+        except (ImportError, LineageError, OSError):  # no anywidget, or no `dot`: the static picture or text
+            return super()._repr_mimebundle_(include=include, exclude=exclude)
+        return view._repr_mimebundle_(include=include, exclude=exclude)

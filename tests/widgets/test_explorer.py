@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from lineage_magics.widgets import ExploreForm
+from lineage_magics.widgets import ExploreForm, FormError
 
 # a 12-vertex training workflow: (source, destination) by name; artifacts are "a-*"
 ARTIFACTS = {
@@ -60,14 +59,14 @@ def names(form, without_start=True):
 
 def svg_nodes(form):
     """Vertex nodes drawn (not the "+K more" boxes)."""
-    return len(re.findall(r'class="node lineage&#45;(?!more)', form.graph.value))
+    return len(re.findall(r'class="node lineage&#45;(?!more)', form.graph.svg))
 
 
 def test_tracing_shows_the_svg_the_caption_and_the_vertex_list(client, workflow):
     form = ExploreForm(client, start="train", direction="down", depth=1)
     assert form.status_level == "ok", form.status
-    assert form.graph.value.startswith("<svg")
-    ET.fromstring(form.graph.value)  # well-formed SVG
+    ET.fromstring(form.graph.svg.encode("utf-8"))  # well-formed SVG, drawn by dot
+    assert {n["label"] for n in form.graph.data["nodes"].values()} == {"train", "a-model"}
     assert names(form) == {"a-model"}
     assert form.caption.value.startswith("showing 2 of 2 vertices")
     labels = [label for label, _arn in form.vertices.options]
@@ -142,35 +141,52 @@ def test_a_vertex_cap_says_how_many_are_shown(client, workflow):
     assert re.match(r"showing [0-3] of \d+ vertices \(truncated\)", form.caption.value)
 
 
-def test_exports_produce_valid_content(client, workflow, tmp_path):
+def test_exports_are_downloads_and_files(client, workflow, tmp_path):
     form = ExploreForm(client, start="train", depth=2, export_dir=tmp_path)
-    for fmt in ("svg", "mermaid", "json"):
-        form.export_buttons[fmt].click()
+    sent = []
+    form.graph.send = lambda content, buffers=None: sent.append((content, buffers))
+    for fmt in ("svg", "png", "mermaid", "json"):
+        out = form.export(fmt)  # text, bytes for png (as render.formats.export gives them)
         assert form.status_level == "ok", form.status
-        text = form.export_text.value
-        href = re.search(r'href="data:[^;]+;base64,([^"]+)"', form.download.value).group(1)
-        assert base64.b64decode(href).decode("utf-8") == text
-        written = {"svg": "lineage-train.svg", "mermaid": "lineage-train.mmd", "json": "lineage-train.json"}[
-            fmt
-        ]
-        assert (tmp_path / written).read_text(encoding="utf-8") == text
+        data = out if fmt == "png" else out.encode("utf-8")
+        written = {"svg": "lineage-train.svg", "png": "lineage-train.png", "mermaid": "lineage-train.mmd",
+                   "json": "lineage-train.json"}[fmt]  # fmt: skip
+        assert (tmp_path / written).read_bytes() == data
+        content, buffers = sent[-1]
+        assert content == {"kind": "download", "filename": written, "mime": content["mime"]}
+        assert bytes(buffers[0]) == data  # the page gets the bytes as a file, not text in a box
         if fmt == "svg":
-            root = ET.fromstring(text.encode("utf-8"))
-            assert root.tag.endswith("svg")
+            assert ET.fromstring(data).tag.endswith("svg")
+        elif fmt == "png":
+            assert data.startswith(b"\x89PNG")
         elif fmt == "mermaid":
-            assert text.lstrip().startswith("flowchart")
-            assert "train" in text
+            assert data.decode().lstrip().startswith("flowchart") and "train" in data.decode()
         else:
-            data = json.loads(text)
-            assert len(data["vertices"]) == len(form.value.vertices)
-            assert len(data["edges"]) == len(form.value.edges)
+            out = json.loads(data)
+            assert len(out["vertices"]) == len(form.value.vertices)
+            assert len(out["edges"]) == len(form.value.edges)
 
 
 def test_export_before_a_trace_is_refused(client):
     form = ExploreForm(client)
-    assert form.export_buttons["svg"].disabled
-    form.export_buttons["svg"].click()
-    assert form.status == "nothing to export: trace a graph first"
+    with pytest.raises(FormError, match="nothing to export: trace a graph first"):
+        form.export("svg")
+
+
+def test_the_empty_form_says_what_to_do_first(client, workflow):
+    form = ExploreForm(client)
+    assert form.graph.svg == "" and "Choose a start entity" in form.graph.empty_hint
+
+
+def test_back_and_forward_move_the_form_with_the_graph(client, workflow):
+    form = ExploreForm(client, start="train", direction="down", depth=1)
+    form.graph.recentre(workflow["a-model"])  # what a double-click asks
+    assert form.value.start == workflow["a-model"] and form.vertices.value == workflow["a-model"]
+    form.graph.back()
+    assert form.value.start == workflow["train"] and names(form) == {"a-model"}
+    assert form.graph.history == {"back": False, "forward": True}
+    form.graph.forward()
+    assert form.value.start == workflow["a-model"]
 
 
 def test_user_text_never_reaches_the_page_raw(client):
@@ -178,7 +194,7 @@ def test_user_text_never_reaches_the_page_raw(client):
     client.create_artifact("s3://b/<img src=x onerror=alert(1)>", "<b>bold</b>")
     client.associate("act", "s3://b/<img src=x onerror=alert(1)>")
     form = ExploreForm(client, start="act")
-    page = form.graph.value + form.caption.value + form._status.value
+    page = form.graph.svg + form.caption.value + form._status.value
     assert "<script" not in page and "<img" not in page and "<b>" not in page
 
 

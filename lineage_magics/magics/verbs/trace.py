@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...render.formats import export
 from ..parsing import add_trace_options, add_var_option
 from ..registry import Verb
-from ..results import Text
+from ..results import Text, TraceResult
 
 FORMATS = ("svg", "dot", "mermaid", "text", "json", "table")  # table: a DataFrame; the rest: render.formats
 
@@ -41,6 +41,15 @@ def rendered(graph, format: str):
 def run(m, args, cell):
     graph = trace(m, args)
     shown = rendered(graph, args.format)
+    if shown is graph:  # the interactive graph where widgets render, the static picture elsewhere
+        options = {
+            "direction": args.direction,
+            "depth": args.depth or m.default_depth,
+            "types": args.types or None,
+            "lineage_types": args.lineage_types or None,
+            "max_vertices": args.max_vertices or m.max_vertices,
+        }
+        return m.deliver(args, TraceResult.of(graph, m.client, options), graph)
     return m.deliver(args, shown)
 
 
