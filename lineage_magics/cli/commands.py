@@ -10,7 +10,7 @@ from IPython.core.error import UsageError
 from ..connect import FORMS, check_url
 from ..magics.parsing import VerbParser
 from ..magics.registry import COMMAND_NAMES, get_verb
-from ..magics.session import Session
+from ..magics.session import DEFAULT_DEPTH, DISPLAYLIMIT, MAX_VERTICES, Session
 from ..text import did_you_mean
 from . import output, serve
 
@@ -59,7 +59,9 @@ def _fill(name: str, parser: VerbParser) -> None:
     verb = get_verb(name)
     verb.build(parser)
     output.add_options(parser, verb.command_formats)
-    parser.add_argument("--url", default=None, help="the store (default: $LINEAGE_MAGICS_URL, else the local store)")
+    parser.add_argument(
+        "--url", default=None, help="the store (default: $LINEAGE_MAGICS_URL, else the local store)"
+    )
     parser.add_argument("--debug", action="store_true", help="show the traceback of an unexpected error")
 
 
@@ -88,6 +90,9 @@ def help_text(name: str) -> str:
     """A command's usage, options, details and examples."""
     parser = command_parser(name)
     text = parser.format_help().rstrip()
+    for setting, value in (("default_depth", DEFAULT_DEPTH), ("max_vertices", MAX_VERTICES),
+                           ("displaylimit", DISPLAYLIMIT)):  # fmt: skip
+        text = text.replace(f"%config {setting}", str(value))
     if name == "serve":
         return text + "\n\nexample:\n  lineage serve --db lineage.db --port 8700"
     verb = get_verb(name)

@@ -83,8 +83,12 @@ class Backend:
             self.server = servers("--db", str(self.db))
             self.url = self.server.url.replace("0.0.0.0", "127.0.0.1")
 
-    def __call__(self, *args: str, input: str | None = None, binary: bool = False, url: str | None = None) -> Done:
-        return run_command(*args, url=url or self.url, home=self.tmp, cwd=self.tmp, input=input, binary=binary)
+    def __call__(
+        self, *args: str, input: str | None = None, binary: bool = False, url: str | None = None
+    ) -> Done:
+        return run_command(
+            *args, url=url or self.url, home=self.tmp, cwd=self.tmp, input=input, binary=binary
+        )
 
     def ok(self, *args: str, **kw) -> Done:
         done = self(*args, **kw)

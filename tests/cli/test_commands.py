@@ -44,7 +44,9 @@ def test_apply_reads_stdin_and_takes_the_name_from_the_command_line(local):
 
 
 def test_a_failed_apply_writes_nothing(backend):
-    bad_line = WORKFLOW.replace("mnist-test-labels -> model-build-step", "mnist-test-labels => model-build-step")
+    bad_line = WORKFLOW.replace(
+        "mnist-test-labels -> model-build-step", "mnist-test-labels => model-build-step"
+    )
     (backend.tmp / "bad.lineage").write_text(bad_line)
     line = one_error_line(backend("apply", "bad.lineage"), 1)
     assert "line 9:" in line  # the file's own line numbers
@@ -75,7 +77,9 @@ def test_status_list_and_show(backend):
     assert {"kind": "associations", "count": "7"} in counts
 
     shown = backend.ok("show", "model-build-step", "--format", "json").json()
-    assert shown["entity"]["status"] == "Completed" and shown["entity"]["properties"] == {"Example": "Metadata"}
+    assert shown["entity"]["status"] == "Completed" and shown["entity"]["properties"] == {
+        "Example": "Metadata"
+    }
     assert len(shown["associations"]) == 4
     text = backend.ok("show", "s3://bucket/model.tar.gz").out
     assert "name        mnist-model" in text and "model-build-step  Produced" in text
@@ -143,7 +147,10 @@ def test_require_type_is_a_check(backend):
     assert failed.out.startswith("lineage: 5 vertices")  # the trace is still printed
     assert one_error_line(backend("trace", "mnist-test-images", "--direction", "up", "--require-type",
                                   "Artifact"), 1)  # fmt: skip
-    assert backend("trace", "mnist-test-images", "--direction", "down", "--require-type", "Model", "-q").code == 0
+    assert (
+        backend("trace", "mnist-test-images", "--direction", "down", "--require-type", "Model", "-q").code
+        == 0
+    )
 
 
 def test_export_writes_the_format_its_file_names(backend):
@@ -164,7 +171,9 @@ def test_impact_and_diff(backend):
     backend.mnist()
     rows = backend.ok("impact", "mnist-test-images", "--format", "json").json()
     assert {(r["name"], r["depth"]) for r in rows} == {("model-build-step", 1), ("mnist-model", 2)}
-    table = list(csv.DictReader(io.StringIO(backend.ok("impact", "mnist-test-images", "--format", "csv").out)))
+    table = list(
+        csv.DictReader(io.StringIO(backend.ok("impact", "mnist-test-images", "--format", "csv").out))
+    )
     assert table[-1]["path"] == "mnist-test-images -> model-build-step -> mnist-model"
     assert "2 downstream" in backend.ok("impact", "mnist-test-images").out
 

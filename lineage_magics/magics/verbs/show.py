@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ... import sagemaker as sm
 from ...text import text_table, visible
 from ..parsing import add_var_option
@@ -34,7 +36,8 @@ def _text(entity, links) -> str:
     lines = [(k.replace("_", " "), v) for k, v in fields.items()]
     lines += [(f"source type {t.get('SourceIdType')}", t.get("Value")) for t in source_types]
     lines += [(f"property {k}", v) for k, v in sorted(properties.items())]
-    lines = [(visible(k), visible(v)) for k, v in lines]
+    lines = [(visible(k), visible(v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, datetime) else v))
+             for k, v in lines]  # fmt: skip
     width = max(len(k) for k, _ in lines)
     text = "\n".join(f"{k.ljust(width)}  {v}" for k, v in lines)
     if not links:

@@ -46,21 +46,20 @@ def rendered(graph, format: str):
     return Text(export(graph, format), format)
 
 
-def missing(graph, args) -> str | None:
+def missing(graph, args, depth: int) -> str | None:
     """What ``--require-type`` asked for and the trace did not reach (the start aside), or None."""
     found = {t.lower() for v in graph.vertices if v.arn != graph.start for t in (v.type, v.lineage_type) if t}
     absent = [t for t in args.require_types or () if t.lower() not in found]
     if not absent:
         return None
     where = {"up": "upstream of", "down": "downstream of", "both": "around"}[args.direction]
-    depth = args.depth or "the default"
     cut = f", {len(graph.vertices)} vertices shown (--max)" if graph.truncated else ""
     return f"no {' or '.join(absent)} {where} {args.ref} within {depth} hops{cut}"
 
 
 def run(m, args, cell):
     graph = trace(m, args)
-    return Result(graph=graph, problem=missing(graph, args))
+    return Result(graph=graph, problem=missing(graph, args, args.depth or m.default_depth))
 
 
 def display(m, args, result):
