@@ -226,7 +226,7 @@ def test_lineage_errors_exit_1_in_one_line(local, tmp_path):
     assert "127.0.0.1:9" in one_error_line(refused, 1)
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not sqlite" * 100)
-    assert "cannot open" in one_error_line(local("status", url=f"sqlite:///{junk}"), 1)
+    assert "not a lineage-magics store" in one_error_line(local("status", url=f"sqlite:///{junk}"), 1)
 
 
 def test_global_options_before_the_command(local):
