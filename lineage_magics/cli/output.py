@@ -92,7 +92,8 @@ def text_of(result) -> str:
             return "(none)"
         columns = result.columns or list(result.rows[0])
         rows = [["" if r.get(c) is None else _cell(r.get(c)) for c in columns] for r in result.rows]
-        return text_table(columns, rows)
+        table = text_table(columns, rows)
+        return f"{table}\n({result.note})" if result.note else table
     return repr(result.shown)
 
 

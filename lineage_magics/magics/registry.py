@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from IPython.core.error import UsageError
+
 from .parsing import VerbParser, split_args
 
 # verb name -> module under lineage_magics.magics (the order of the help text)
@@ -62,7 +64,8 @@ class Result:
 
     ``shown``: what a notebook displays (its ``repr`` is the terminal text unless ``text`` is given);
     ``value``: what ``-o NAME`` stores (default ``shown``); ``graph``: a LineageGraph result;
-    ``rows``: a table (dicts, one a row; ``columns`` for the text table); ``data``: the JSON answer;
+    ``rows``: a table (dicts, one a row; ``columns`` for the text table, ``note`` a line under it);
+    ``data``: the JSON answer;
     ``problem``: a failed ``--check`` (the command prints the result, then this line, and exits 1;
     the magic raises it); ``failed``: work that partly failed (the command prints the result, then this
     line, and exits 1; the notebook shows the result, which lists the failures).
@@ -77,6 +80,7 @@ class Result:
         graph: Any = None,
         rows: list[dict] | None = None,
         columns: list[str] | None = None,
+        note: str | None = None,
         data: Any = None,
         problem: str | None = None,
         failed: str | None = None,
@@ -87,6 +91,7 @@ class Result:
         self.graph = graph
         self.rows = rows
         self.columns = columns
+        self.note = note
         self.data = data
         self.problem = problem
         self.failed = failed
@@ -151,7 +156,7 @@ class Verb:
             words = [w for i, w in enumerate(words) if w != "-o" and (i == 0 or words[i - 1] != "-o")]
             try:
                 parser.parse(words)
-            except Exception:  # noqa: BLE001 - a notebook-only option: not a terminal example
+            except UsageError:  # a notebook-only option: not a terminal example
                 continue
             out.append(re.sub(r"\s+-o\s+\w+", "", "lineage " + example[len("%lineage ") :]))
         return out + list(self.terminal_examples)
