@@ -70,7 +70,7 @@ def _listed(found) -> Result:
         rows = [{"source": a.source_label, "destination": a.destination_label, **a.to_dict()} for a in found]
     else:
         rows = [e.to_dict() for e in found]
-    what = found.kind or "associations"
+    what = getattr(found, "kind", None) or "associations"
     note = f"the first {len(found)} {what}; --limit N lists more" if found.total is None else None
     return Result(found, rows=rows, columns=list(found.columns), note=note)
 
