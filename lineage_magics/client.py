@@ -13,6 +13,7 @@ from .ops import apply as apply_ops
 from .ops import cleanup as cleanup_ops
 from .ops import diff as diff_ops
 from .ops import impact as impact_ops
+from .ops import runs as runs_ops
 from .ops import trace as trace_ops
 from .ops import transfer
 from .refs import resolve
@@ -110,6 +111,19 @@ class LineageClient:
         ``limit``, ``experiment``, ``trial``, ``trial_component``. ``list("associations", source=,
         destination=, type=, source_type=, destination_type=)`` returns an :class:`AssociationList`."""
         return crud.list_entities(self.api, kind, **filters)
+
+    def runs(
+        self,
+        experiment: str | None = None,
+        filters: list[dict] | None = None,
+        *,
+        sort_by: str = "CreationTime",
+        order: str = "Ascending",
+        limit: int | None = None,
+    ) -> tuple[list[dict], bool]:
+        """Runs (trial components) found by Search, of ``experiment`` when given: ``(records, more)``.
+        ``filters`` are Search Filters (``{"Name": "Parameters.lr", "Operator": "GreaterThan", ...}``)."""
+        return runs_ops.find_runs(self.api, experiment, filters or [], sort_by, order, limit)
 
     # -- creating -----------------------------------------------------------------------------------
     def create_context(

@@ -60,3 +60,30 @@ def test_the_magics_example_then_the_python_example(shell, tmp_path):
     from lineage_magics import LineageClient
 
     assert len(LineageClient().list("contexts")) == 0  # the cleanup line removed the workflow
+
+
+def test_the_terminal_commands(tmp_path):
+    """The "From a terminal" block, run by bash with the real console script, on the README's own cell."""
+    import csv
+    import os
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+
+    text = README.read_text()
+    section = text.split("## From a terminal", 1)[1].split("\n## ", 1)[0]
+    (script,) = [body for language, body in _blocks() if language == "bash" and body in section]
+    (cell,) = [body for _, body in _blocks() if body.startswith("%%lineage context")]
+    (tmp_path / "workflow.lineage").write_text(cell)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINEAGE_MAGICS_", "AWS_"))}
+    env.update(HOME=str(tmp_path), LINEAGE_MAGICS_URL=f"sqlite:///{tmp_path}/readme.db")
+    env["PATH"] = f"{os.path.dirname(sys.executable)}{os.pathsep}{env.get('PATH', '')}"
+    done = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=600)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "would create artifact mnist-model (Model)" in done.stdout
+    assert "mnist-model [Model · Artifact]  (start)" in done.stdout
+    assert ET.parse(tmp_path / "lineage.svg").getroot().tag.endswith("svg")
+    rows = list(csv.DictReader((tmp_path / "artifacts.csv").open()))
+    assert {r["name"] for r in rows} == {"mnist-test-images", "mnist-test-labels", "mnist-model"}
+    assert "cleanup of 'mnist-workflow'" in done.stdout

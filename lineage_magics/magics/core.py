@@ -10,11 +10,12 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, output_can
 from traitlets import Bool, Int, TraitError, Unicode, observe, validate
 from traitlets.config import Configurable
 
-from ..connect import check_url, effective_url, redact
+from ..connect import check_url, effective_url
 from ..errors import LineageError, map_error
 from ..text import did_you_mean
 from .parsing import split_args
-from .registry import CELL_VERBS, VERB_NAMES, full_help, get_verb, overview
+from .registry import CELL_VERBS, VERB_NAMES, Result, full_help, get_verb, overview
+from .session import DEFAULT_DEPTH, DISPLAYLIMIT, MAX_VERTICES, open_client
 
 _UNSET = object()
 
@@ -28,10 +29,14 @@ class LineageMagics(Magics, Configurable):
         help="Backend URL: memory://, sqlite:///PATH.db, sagemaker://[REGION][?profile=P] or http://HOST:PORT. "
         "Empty: $LINEAGE_MAGICS_URL, else sqlite:///~/.lineage_magics/lineage.db.",
     ).tag(config=True)
-    default_depth = Int(3, help="Hops a trace follows when --depth is not given (1 to 100).").tag(config=True)
-    max_vertices = Int(150, help="Vertex cap of traces and graphs when --max is not given.").tag(config=True)
+    default_depth = Int(DEFAULT_DEPTH, help="Hops a trace follows when --depth is not given (1 to 100).").tag(
+        config=True
+    )
+    max_vertices = Int(MAX_VERTICES, help="Vertex cap of traces and graphs when --max is not given.").tag(
+        config=True
+    )
     displaylimit = Int(
-        50, help="Rows fetched and shown by %lineage list when --limit is not given (0: no limit)."
+        DISPLAYLIMIT, help="Rows fetched and shown by %lineage list when --limit is not given (0: no limit)."
     ).tag(config=True)
     short_errors = Bool(True, help="Show errors as one line; False shows the full traceback.").tag(
         config=True
@@ -99,14 +104,7 @@ class LineageMagics(Magics, Configurable):
 
     def _make_client(self, url: str):
         """A LineageClient on ``url``; a store that cannot be opened is a one-line LineageError."""
-        import sqlite3
-
-        from ..client import LineageClient
-
-        try:
-            return LineageClient(url, progress=self.progress)
-        except (OSError, sqlite3.Error, ValueError) as exc:
-            raise LineageError(f"cannot open {redact(url)}: {exc}") from exc
+        return open_client(url, progress=self.progress)
 
     def use(self, url: str):
         """Switch to another backend URL; returns the new client."""
@@ -157,7 +155,17 @@ class LineageMagics(Magics, Configurable):
                 f"%%lineage takes {' or '.join(CELL_VERBS)}"
             )
         args = verb.parser.parse(tokens[1:])
-        return verb.run(self, args, cell)
+        return self.show(verb, args, verb.run(self, args, cell))
+
+    def show(self, verb, args, result: Any) -> Any:
+        """What the cell shows of a verb's Result (``-o NAME``: stored instead); a failed check raises."""
+        if not isinstance(result, Result):  # a notebook-only verb returns what it shows
+            return result
+        if result.problem:
+            raise LineageError(result.problem)
+        if verb.display is not None:
+            result = verb.display(self, args, result)
+        return self.deliver(args, result.shown, result.value)
 
     def _verb(self, name: str):
         if name not in VERB_NAMES:

@@ -22,16 +22,23 @@ def _help_formatter(prog: str) -> argparse.HelpFormatter:
 
 
 class VerbParser(argparse.ArgumentParser):
-    """The parser of one verb: ``-h`` is not an option, errors raise UsageError naming the verb."""
+    """The parser of one verb: ``-h`` is not an option, errors raise UsageError naming the verb.
 
-    def __init__(self, verb: str, description: str = "") -> None:
+    ``frontend`` is ``magic`` (``%lineage VERB``) or ``cli`` (``lineage VERB``, whose output options are
+    the command's own): a verb's ``build`` adds the options of its front end."""
+
+    def __init__(
+        self, verb: str = "", description: str = "", *, prog: str | None = None, frontend: str = "magic", **kw
+    ) -> None:
         super().__init__(
-            prog=f"%lineage {verb}",
+            prog=prog or f"%lineage {verb}",
             description=description,
             add_help=False,
             allow_abbrev=False,
             formatter_class=_help_formatter,
+            **kw,
         )
+        self.frontend = frontend
 
     def error(self, message: str):
         raise UsageError(f"{self.prog}: {message}")
@@ -111,7 +118,9 @@ def identifier(text: str) -> str:
 
 
 def add_var_option(parser: VerbParser, what: str = "the result") -> None:
-    """``-o NAME``: store instead of display."""
+    """``-o NAME``: store instead of display (a notebook's option: the command has --format and --out)."""
+    if parser.frontend != "magic":
+        return
     parser.add_argument(
         "-o",
         dest="var",

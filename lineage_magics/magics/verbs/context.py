@@ -1,10 +1,15 @@
-"""``%%lineage context NAME``: declare a workflow in the cell DSL and apply it idempotently."""
+"""``%%lineage context NAME``: declare a workflow in the cell DSL and apply it idempotently; and
+``lineage apply FILE``, the same cell read from a file or stdin."""
 
 from __future__ import annotations
 
-from ..dsl import parse_cell
-from ..parsing import add_var_option
-from ..registry import Verb
+import sys
+
+from IPython.core.error import UsageError
+
+from ..dsl import LineageSyntaxError, parse_cell, strip_comment
+from ..parsing import VerbParser, add_var_option, split_args
+from ..registry import Result, Verb
 from ..results import ContextView
 
 DETAILS = """cell lines (one declaration a line; shell quoting; '#' at the start of a word begins a comment):
@@ -28,6 +33,12 @@ EXAMPLE = """%%lineage context mnist-workflow --type MLWorkflow --source-uri 170
 
 def build(p) -> None:
     p.add_argument("name", metavar="NAME", help="the context (created if missing)")
+    build_options(p)
+    add_var_option(p, "the ApplyResult")
+
+
+def build_options(p) -> None:
+    """The options of ``%%lineage context`` and ``lineage apply``."""
     p.add_argument("--type", metavar="T", help="the context type (default Workflow)")
     p.add_argument("--source-uri", metavar="U", help="the context's source URI")
     p.add_argument("--description", metavar="D", help="the context's description")
@@ -37,7 +48,11 @@ def build(p) -> None:
         help="remove the context's links and edges the cell no longer declares",
     )
     p.add_argument("--dry-run", action="store_true", help="show the plan; write nothing")
-    add_var_option(p, "the ApplyResult")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; fail (exit 1) when the store differs from the cell",
+    )
 
 
 def summary(result, dry_run: bool) -> str:
@@ -70,14 +85,100 @@ def run(m, args, cell):
         source_uri=args.source_uri,
         description=args.description,
     )
-    client = m.client
-    result = client.apply(spec, prune=args.prune, dry_run=args.dry_run)
-    if args.var:
-        return m.deliver(args, result)
-    if args.dry_run:
+    return applied(m, spec, args)
+
+
+def applied(m, spec, args) -> Result:
+    """Apply ``spec`` (``--check``: as a dry run that fails when something would change)."""
+    dry_run = args.dry_run or args.check
+    result = m.client.apply(spec, prune=args.prune, dry_run=dry_run)
+    problem = f"{summary(result, True)} (--check)" if args.check and result.changed else None
+    return Result(result, data=_data(result), problem=problem)
+
+
+def _data(result) -> dict:
+    context = result.context
+    data = {"context": context.name if context is not None else None}
+    data["arn"] = context.arn if context is not None else None
+    for key in ("created", "updated", "linked", "unlinked", "unchanged", "actions", "warnings"):
+        data[key] = list(getattr(result, key))
+    data.update(entities=dict(result.entities), dry_run=result.dry_run, changed=result.changed)
+    return data
+
+
+def display(m, args, result):
+    """The notebook's view after a real apply: the one-line summary, then the context's graph."""
+    if getattr(args, "var", None) or args.dry_run or args.check:
         return result
-    graph = client.trace(spec.context, direction="down", depth=m.default_depth, max_vertices=m.max_vertices)
-    return ContextView(summary(result, False), graph)
+    applied_ = result.value
+    graph = m.client.trace(
+        applied_.context.arn, direction="down", depth=m.default_depth, max_vertices=m.max_vertices
+    )
+    return Result(ContextView(summary(applied_, False), graph), value=applied_)
+
+
+# -- lineage apply FILE ------------------------------------------------------------------------------
+
+HEADER = "%%lineage context"
+
+
+def build_apply(p) -> None:
+    p.add_argument("file", metavar="FILE", help="the cell's text: a file, or - for stdin")
+    p.add_argument(
+        "name",
+        metavar="NAME",
+        nargs="?",
+        help="the context (default: from the file's first line, when it is a `%%%%lineage context NAME ...` line)",
+    )
+    build_options(p)
+
+
+def _read(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"lineage apply: cannot read {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
+
+
+def _header_parser(number: int) -> VerbParser:
+    """The parser of a ``%%lineage context ...`` first line (a notebook cell pasted as it is)."""
+    parser = VerbParser(prog=f"lineage apply: line {number}: {HEADER}")
+    build(parser)
+    return parser
+
+
+def run_apply(m, args, cell):
+    text = _read(args.file)
+    lines = text.split("\n")
+    first = next((i for i, line in enumerate(lines) if strip_comment(line).strip()), None)
+    body, first_line = text, 1
+    if first is not None and lines[first].lstrip().startswith(HEADER):
+        header = _header_parser(first + 1).parse(split_args(lines[first].lstrip()[len(HEADER) :]))
+        if args.name and args.name != header.name:
+            raise UsageError(
+                f"lineage apply: NAME {args.name!r} but the file's first line says {header.name!r}"
+            )
+        for option in ("name", "type", "source_uri", "description"):
+            if getattr(args, option) is None:
+                setattr(args, option, getattr(header, option))
+        args.prune, args.dry_run = args.prune or header.prune, args.dry_run or header.dry_run
+        args.check = args.check or header.check
+        body, first_line = "\n".join(lines[first + 1 :]), first + 2
+    if not args.name:
+        raise UsageError(f"lineage apply: give the context NAME (or begin FILE with `{HEADER} NAME ...`)")
+    try:
+        spec = parse_cell(body, args.name, context_type=args.type, source_uri=args.source_uri,
+                          description=args.description, first_line=first_line)  # fmt: skip
+    except LineageSyntaxError as exc:
+        if exc.line == 0:  # NAME or an option of the command line
+            raise UsageError(f"lineage apply: {exc.detail}") from None
+        raise
+    return applied(m, spec, args)
 
 
 VERBS = {
@@ -89,5 +190,20 @@ VERBS = {
         (EXAMPLE,),
         cell=True,
         details=DETAILS,
-    )
+        display=display,
+    ),
+    "apply": Verb(
+        "apply",
+        "apply a `%%lineage context` cell read from FILE (or - for stdin); re-running changes nothing",
+        build_apply,
+        run_apply,
+        (),
+        details=DETAILS.replace("the %%lineage line is line 1", "lines of FILE"),
+        terminal_examples=(
+            "lineage apply workflow.lineage mnist-workflow --type MLWorkflow",
+            "lineage apply workflow.lineage --dry-run",
+            "lineage apply workflow.lineage --check",
+            "cat workflow.lineage | lineage apply - mnist-workflow",
+        ),
+    ),
 }

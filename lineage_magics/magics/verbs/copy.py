@@ -7,7 +7,21 @@ from IPython.core.error import UsageError
 
 from ...connect import check_url
 from ..parsing import add_var_option, positive_int
-from ..registry import Verb
+from ..registry import Result, Verb
+
+
+def outcome(report) -> Result:
+    """A CopyReport as a Result (errors: the command exits 1 after printing it)."""
+    data = {
+        "source": report.source,
+        "target": report.target,
+        "created": dict(report.created),
+        "existing": dict(report.existing),
+        "errors": list(report.errors),
+        "bulk": report.bulk,
+    }
+    failed = f"{len(report.errors)} failed; the first: {report.errors[0]}" if report.errors else None
+    return Result(report, data=data, failed=failed)
 
 
 def build(p) -> None:
@@ -26,7 +40,7 @@ def run(m, args, cell):
         to = check_url(args.to)
     except ValueError as exc:
         raise UsageError(f"%lineage copy: {exc}") from None
-    return m.deliver(args, m.client.copy(to, args.ref, depth=args.depth))
+    return outcome(m.client.copy(to, args.ref, depth=args.depth))
 
 
 def build_import(p) -> None:
@@ -37,7 +51,7 @@ def build_import(p) -> None:
 
 
 def run_import(m, args, cell):
-    return m.deliver(args, m.client.import_graph(args.file))
+    return outcome(m.client.import_graph(args.file))
 
 
 VERBS = {

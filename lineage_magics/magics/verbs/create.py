@@ -15,7 +15,7 @@ from ..dsl import (
     parse_properties,
 )
 from ..parsing import add_var_option
-from ..registry import Verb
+from ..registry import Result, Verb
 from ..results import Message
 
 KINDS = sm.KINDS
@@ -176,10 +176,11 @@ def run(m, args, cell):
         what = f"{kind} {name!r}"
     if args.dry_run:
         link = f", linked from context {args.context!r}" if args.context else ""
-        return m.deliver(args, Message(f"would create {what}{link}"), value=None)
+        data = {"dry_run": True, "kind": kind, "name": name, "context": args.context}
+        return Result(Message(f"would create {what}{link}"), value=None, data=data)
     if context:
         m.client.associate(context, entity, "AssociatedWith")
-    return m.deliver(args, entity)
+    return Result(entity, data=entity.to_dict())
 
 
 VERBS = {

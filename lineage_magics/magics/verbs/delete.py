@@ -4,7 +4,40 @@ from __future__ import annotations
 
 from ...errors import ServiceError
 from ..parsing import add_var_option
-from ..registry import Verb
+from ..registry import Result, Verb
+
+
+def _entity(e) -> dict:
+    return {"kind": e.kind, "name": e.name, "type": e.type, "arn": e.arn}
+
+
+def _association(a) -> dict:
+    return {"source": a.source_label, "destination": a.destination_label, "type": a.type,
+            "source_arn": a.source_arn, "destination_arn": a.destination_arn}  # fmt: skip
+
+
+def outcome(result) -> Result:
+    """A CleanupPlan (a dry run) or CleanupReport as a Result: the text says what was (or would be) done."""
+    if hasattr(result, "deleted_entities"):  # a CleanupReport
+        data = {
+            "target": _entity(result.target),
+            "deleted_entities": [_entity(e) for e in result.deleted_entities],
+            "deleted_associations": [_association(a) for a in result.deleted_associations],
+            "removed_memberships": [list(m) for m in result.removed_memberships],
+            "already_gone": result.already_gone,
+            "errors": list(result.errors),
+        }
+        failed = f"{len(result.errors)} failed; the first: {result.errors[0]}" if result.errors else None
+        return Result(result, data=data, text=result.summary(), failed=failed)
+    data = {
+        "dry_run": True,
+        "target": _entity(result.target),
+        "entities": [_entity(e) for e in result.entities],
+        "associations": [_association(a) for a in result.associations],
+        "memberships": [list(m) for m in result.memberships],
+        "kept": [{**_entity(e), "reason": why} for e, why in result.kept],
+    }
+    return Result(result, data=data)
 
 
 def build_delete(p) -> None:
@@ -26,7 +59,7 @@ def run_delete(m, args, cell):
             exc.code,
             exc.operation,
         ) from None
-    return m.deliver(args, result)
+    return outcome(result)
 
 
 def build_cleanup(p) -> None:
@@ -38,7 +71,7 @@ def build_cleanup(p) -> None:
 
 
 def run_cleanup(m, args, cell):
-    return m.deliver(args, m.client.cleanup(args.context, dry_run=args.dry_run))
+    return outcome(m.client.cleanup(args.context, dry_run=args.dry_run))
 
 
 VERBS = {

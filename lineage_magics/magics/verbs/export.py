@@ -9,30 +9,42 @@ from IPython.core.error import UsageError
 from ...render.formats import EXPORT_FORMATS, by_extension
 from ...render.formats import export as export_graph
 from ..parsing import add_trace_options, add_var_option
-from ..registry import Verb
+from ..registry import Result, Verb
 from ..results import Message, Text
 from .trace import trace
 
 
 def build(p) -> None:
     p.add_argument("ref", metavar="REF", help="where the exported trace starts")
-    p.add_argument(
-        "--format",
-        choices=EXPORT_FORMATS,
-        help="dot, svg, png, mermaid, json or openlineage (default: from --out)",
-    )
-    p.add_argument("--out", metavar="FILE", help="write to FILE instead of showing the result")
+    if p.frontend == "magic":  # the command's --format and --out are its own, with the same meaning
+        p.add_argument(
+            "--format",
+            choices=EXPORT_FORMATS,
+            help="dot, svg, png, mermaid, json or openlineage (default: from --out)",
+        )
+        p.add_argument("--out", metavar="FILE", help="write to FILE instead of showing the result")
     add_trace_options(p)
     add_var_option(p, "the exported text (bytes for png)")
 
 
-def run(m, args, cell):
+def _format(args) -> str:
     format = args.format
     if format is None:
         format = by_extension(args.out) if args.out else None
         if format not in EXPORT_FORMATS:
             raise UsageError(f"%lineage export: give --format ({', '.join(EXPORT_FORMATS)})")
-    graph = trace(m, args)
+    return format
+
+
+def run(m, args, cell):
+    _format(args)
+    return Result(graph=trace(m, args))
+
+
+def display(m, args, result):
+    """The notebook's export: written to --out (a one-line note), or shown (text, SVG or PNG)."""
+    format = _format(args)
+    graph = result.graph
     if args.out:
         path = os.path.expanduser(args.out)
         data = export_graph(graph, format)
@@ -42,19 +54,17 @@ def run(m, args, cell):
         else:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(data)
-        return m.deliver(
-            args, Message(f"wrote {path} ({format}, {len(graph.vertices)} vertices)"), value=data
-        )
+        return Result(Message(f"wrote {path} ({format}, {len(graph.vertices)} vertices)"), value=data)
     data = export_graph(graph, format)
     if format == "png":
         from IPython.display import Image
 
-        return m.deliver(args, Image(data=data, format="png"), value=data)
+        return Result(Image(data=data, format="png"), value=data)
     if format == "svg":
         from IPython.display import SVG
 
-        return m.deliver(args, SVG(data=data), value=data)
-    return m.deliver(args, Text(data, format), value=data)
+        return Result(SVG(data=data), value=data)
+    return Result(Text(data, format), value=data)
 
 
 VERBS = {
@@ -67,5 +77,8 @@ VERBS = {
             "%lineage export mnist-model --format openlineage --out lineage.json",
             "%lineage export mnist-workflow --format mermaid --direction down",
         ),
+        output="graph",
+        formats=EXPORT_FORMATS,
+        display=display,
     )
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..parsing import add_var_option
-from ..registry import Verb
+from ..registry import Result, Verb
 
 FORMS = ("entity", "link", "explore", "cleanup")
 
@@ -18,7 +18,7 @@ def run(m, args, cell):
     from ... import widgets  # lineage_magics.widgets (the repository's widgets/ folder)
 
     kwargs = {"ref": args.ref} if args.ref else {}
-    return m.deliver(args, widgets.form(args.kind, m.client, **kwargs))
+    return Result(widgets.form(args.kind, m.client, **kwargs))
 
 
 VERBS = {

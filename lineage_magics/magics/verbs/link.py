@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..parsing import add_var_option, association_type
-from ..registry import Verb
+from ..registry import Result, Verb
 from ..results import Message
 
 
@@ -31,7 +31,7 @@ def run_link(m, args, cell):
         f"linked {_label(assoc.source_name, args.source)} -> "
         f"{_label(assoc.destination_name, args.destination)} ({assoc.type or 'no type'})"
     )
-    return m.deliver(args, Message(text), value=assoc)
+    return Result(Message(text), value=assoc, data=assoc.to_dict())
 
 
 def build_unlink(p) -> None:
@@ -41,7 +41,8 @@ def build_unlink(p) -> None:
 
 def run_unlink(m, args, cell):
     m.client.disassociate(args.source, args.destination)
-    return Message(f"unlinked {args.source} -> {args.destination}")
+    data = {"unlinked": {"source": args.source, "destination": args.destination}}
+    return Result(Message(f"unlinked {args.source} -> {args.destination}"), data=data)
 
 
 VERBS = {

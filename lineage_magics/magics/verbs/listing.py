@@ -7,9 +7,10 @@ import argparse
 from IPython.core.error import UsageError
 
 from ... import sagemaker as sm
+from ...entities import AssociationList
 from ...text import did_you_mean
 from ..parsing import add_var_option, association_type, positive_int
-from ..registry import Verb
+from ..registry import Result, Verb
 from ..results import KindCounts
 
 KINDS = (*(f"{k}s" for k in sm.KINDS[:3]), "associations", *(f"{k}s" for k in sm.KINDS[3:]))
@@ -62,9 +63,24 @@ def kind_counts(client) -> KindCounts:
     return KindCounts(rows)
 
 
+def _listed(found) -> Result:
+    """A listing as a Result: a row of every field (associations also with their ends' labels);
+    the text table has the notebook table's columns."""
+    if isinstance(found, AssociationList):
+        rows = [{"source": a.source_label, "destination": a.destination_label, **a.to_dict()} for a in found]
+    else:
+        rows = [e.to_dict() for e in found]
+    what = getattr(found, "kind", None) or "associations"
+    note = f"the first {len(found)} {what}; --limit N lists more" if found.total is None else None
+    return Result(found, rows=rows, columns=list(found.columns), note=note)
+
+
 def run(m, args, cell):
     if args.kind is None:
-        return m.deliver(args, kind_counts(m.client))
+        counts = kind_counts(m.client)
+        return Result(
+            counts, rows=[{"kind": k, "count": n} for k, n in counts.rows], columns=["kind", "count"]
+        )
     kind = kind_of(args.kind)
     limit = args.limit if args.limit is not None else (m.displaylimit or None)
     if kind == "associations":
@@ -81,7 +97,7 @@ def run(m, args, cell):
             filters["source"] = args.source
         if args.destination:
             filters["destination"] = args.destination
-        return m.deliver(args, m.client.list(kind, **filters))
+        return _listed(m.client.list(kind, **filters))
     if args.source or args.destination:
         raise UsageError("%lineage list: --source and --destination apply to associations")
     filters = {"limit": limit}
@@ -91,7 +107,7 @@ def run(m, args, cell):
             filters[option] = value
     if args.order is not None:
         filters["sort_order"] = _order(args.order)
-    return m.deliver(args, m.client.list(kind, **filters))
+    return _listed(m.client.list(kind, **filters))
 
 
 VERBS = {
@@ -106,5 +122,7 @@ VERBS = {
             "%lineage list artifacts --type Model --limit 10 -o models",
             "%lineage list associations --destination model-build-step",
         ),
+        output="table",
+        terminal_examples=("lineage list artifacts --type Model --format csv --out models.csv",),
     )
 }

@@ -16,7 +16,7 @@ from IPython.core.error import UsageError
 
 from ...text import escape_html, html_table, text_table
 from ..parsing import add_var_option, positive_int
-from ..registry import Verb
+from ..registry import Result, Verb
 
 STATS = ("Last", "Min", "Max", "Avg", "StdDev", "Count")
 _SYMBOLS = {"=": "Equals", "==": "Equals", "!=": "NotEquals", ">": "GreaterThan", ">=": "GreaterThanOrEqualTo",
@@ -168,33 +168,17 @@ def _order(text: str) -> str:
     raise UsageError(f"%lineage runs: --order takes asc or desc, not {text!r}")
 
 
-def find_runs(
-    sagemaker, experiment: str | None, filters: list[dict], sort_by: str, order: str, limit: int | None
-):
-    """Search's TrialComponent records (at most ``limit``) and whether more matched."""
-    filters = list(filters)
-    if experiment:
-        # its stored name (names are case-insensitive); ResourceNotFound names a wrong experiment
-        experiment = sagemaker.describe_experiment(ExperimentName=experiment)["ExperimentName"]
-        filters.insert(0, {"Name": "Parents.ExperimentName", "Operator": "Equals", "Value": experiment})
-    request = {"Resource": "ExperimentTrialComponent", "SortBy": sort_by, "SortOrder": order}
-    if filters:
-        request["SearchExpression"] = {"Filters": filters}
-    records: list[dict] = []
-    for page in sagemaker.get_paginator("search").paginate(**request):
-        records += [r["TrialComponent"] for r in page["Results"] if "TrialComponent" in r]
-        if limit is not None and len(records) > limit:
-            return records[:limit], True
-    return records, False
-
-
 def run(m, args, cell):
     order = _order(args.order)
     filters = [parse_where(text) for text in args.where]
     limit = args.limit if args.limit is not None else (m.displaylimit or None)
-    records, more = find_runs(m.client.sagemaker, args.experiment, filters, args.sort_by, order, limit)
+    records, more = m.client.runs(args.experiment, filters, sort_by=args.sort_by, order=order, limit=limit)
     table = RunTable(args.experiment, records, more)
-    return m.deliver(args, table, table.to_dataframe())
+    rows = [dict(zip(table.columns, row, strict=True)) for row in table.rows()]
+    note = "more runs matched; --limit N shows more" if more else None
+    return Result(
+        table, value=table.to_dataframe(), rows=rows, columns=table.columns, note=note, data=records
+    )
 
 
 VERBS = {
@@ -208,5 +192,6 @@ VERBS = {
             "%lineage runs my-experiment --sort-by Metrics.train:loss.Min --where 'Parameters.lr > 0.001'",
             "%lineage runs my-experiment -o runs_df",
         ),
+        output="table",
     )
 }

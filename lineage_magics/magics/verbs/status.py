@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...connect import backend_kind, profile_of, redact
 from ..parsing import add_var_option
-from ..registry import Verb
+from ..registry import Result, Verb
 from ..results import StatusReport
 
 
@@ -32,8 +32,10 @@ def run(m, args, cell):
         if profile or url.startswith("sagemaker:"):
             facts.append(("profile", profile or "default credential chain"))
     facts.append(("account", _account(client)))
-    report = StatusReport(facts, client.counts())
-    return m.deliver(args, report)
+    counts = client.counts()
+    data = dict(facts)
+    data["counts"] = {kind: {"used": used, "limit": limit} for kind, (used, limit) in counts.items()}
+    return Result(StatusReport(facts, counts), data=data)
 
 
 VERBS = {

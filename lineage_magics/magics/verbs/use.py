@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...connect import backend_kind, redact
-from ..registry import Verb
+from ..registry import Result, Verb
 from ..results import Message
 
 
@@ -18,7 +18,7 @@ def build(p) -> None:
 def run(m, args, cell):
     m.use(args.url)
     url = m.current_url
-    return Message(f"using {redact(url)} ({backend_kind(url)})")
+    return Result(Message(f"using {redact(url)} ({backend_kind(url)})"))
 
 
 VERBS = {

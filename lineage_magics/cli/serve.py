@@ -1,4 +1,4 @@
-"""The ``lineage`` command: ``lineage serve`` runs the local SageMaker lineage service over HTTP."""
+"""``lineage serve``: the embedded SageMaker lineage service over HTTP."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from .connect import DEFAULT_URL
+from ..connect import DEFAULT_URL
 
 
 def _limit(text: str) -> tuple[str, int | None]:
@@ -28,15 +28,8 @@ def _rate(text: str) -> float:
     return value
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="lineage", description="lineage-magics command line.")
-    commands = top.add_subparsers(dest="command", metavar="COMMAND")
-    serve = commands.add_parser(
-        "serve",
-        help="serve the local SageMaker lineage service over HTTP (JSON 1.1)",
-        description="Serve the embedded SageMaker lineage service over HTTP, so boto3, the AWS CLI and the "
-        "SageMaker SDK reach it with --endpoint-url or AWS_ENDPOINT_URL_SAGEMAKER.",
-    )
+def build(serve: argparse.ArgumentParser) -> None:
+    """The options of ``lineage serve``."""
     store = serve.add_mutually_exclusive_group()
     store.add_argument(
         "--db", metavar="PATH", help="the SQLite store (default: ~/.lineage_magics/lineage.db)"
@@ -68,12 +61,11 @@ def parser() -> argparse.ArgumentParser:
                        "(also: $LINEAGE_SERVE_ACCESS_KEYS=ID:SECRET,...)")  # fmt: skip
     serve.add_argument("--max-body-size", type=int, default=None, metavar="BYTES",
                        help="largest request body answered (default 2 MiB; larger: HTTP 413)")  # fmt: skip
-    return top
 
 
 def _request_check(args):
     """The SigV4 verifier for the configured keys, or None when no key is configured."""
-    from .service.auth import SigV4Verifier, keys_from_env, load_keys, parse_key
+    from ..service.auth import SigV4Verifier, keys_from_env, load_keys, parse_key
 
     keys = keys_from_env()
     if args.auth_keys:
@@ -82,9 +74,10 @@ def _request_check(args):
     return SigV4Verifier(keys) if keys else None
 
 
-def _serve(args) -> int:
-    from .service import Service, StoreError
-    from .service.http import MAX_BODY, serve
+def run(args) -> int:
+    """Serve until stopped; the exit code."""
+    from ..service import Service, StoreError
+    from ..service.http import MAX_BODY, serve
 
     try:
         check = _request_check(args)
@@ -126,15 +119,3 @@ def _serve(args) -> int:
         )
         return 1
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    if args.command == "serve":
-        return _serve(args)
-    parser().print_help(sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
