@@ -235,3 +235,31 @@ def test_global_options_before_the_command(local):
     assert local.ok("--url", other, "list", "artifacts", "--format", "json").json() == []
     assert local.ok("-q", "list", "artifacts").out == ""
     assert len(local.ok("list", "artifacts", "--format", "json").json()) == 3
+
+
+def test_runs_lists_an_experiments_runs_with_search_filters(backend):
+    from lineage_magics import LineageClient
+
+    sm = LineageClient(backend.url, progress=False).sagemaker
+    sm.create_experiment(ExperimentName="exp")
+    sm.create_trial(TrialName="exp-trial", ExperimentName="exp")
+    for name, lr in (("run-a", 0.1), ("run-b", 0.01), ("run-c", 0.001)):
+        sm.create_trial_component(
+            TrialComponentName=f"exp-{name}",
+            Parameters={"lr": {"NumberValue": lr}, "opt": {"StringValue": "adam"}},
+        )
+        sm.associate_trial_component(TrialComponentName=f"exp-{name}", TrialName="exp-trial")
+
+    rows = backend.ok("runs", "exp", "--sort-by", "Parameters.lr", "--format", "json").json()
+    assert [r["run"] for r in rows] == ["run-c", "run-b", "run-a"]
+    assert [r["lr"] for r in rows] == [0.001, 0.01, 0.1] and {r["opt"] for r in rows} == {"adam"}
+    table = list(csv.DictReader(io.StringIO(backend.ok("runs", "exp", "--where", "Parameters.lr > 0.005",
+                                                        "--format", "csv").out)))  # fmt: skip
+    assert sorted(r["run"] for r in table) == ["run-a", "run-b"]
+    assert backend.ok("runs", "exp").out.splitlines()[:2] == [
+        "3 runs of experiment exp",
+        "run    status  duration (s)  lr     opt",
+    ]
+    assert "write NAME OPERATOR VALUE" in one_error_line(backend("runs", "exp", "--where", "lr ~ 1"), 2)
+    assert "unknown operator" in one_error_line(backend("runs", "exp", "--where", "lr like 1"), 2)
+    assert "exp-nope" in one_error_line(backend("runs", "exp-nope"), 1)

@@ -174,11 +174,10 @@ def run(m, args, cell):
     limit = args.limit if args.limit is not None else (m.displaylimit or None)
     records, more = m.client.runs(args.experiment, filters, sort_by=args.sort_by, order=order, limit=limit)
     table = RunTable(args.experiment, records, more)
-    rows = [dict(zip(table.columns, row, strict=True)) for row in table.rows()]
+    frame = table.to_dataframe()
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")  # json/csv: every statistic
     note = "more runs matched; --limit N shows more" if more else None
-    return Result(
-        table, value=table.to_dataframe(), rows=rows, columns=table.columns, note=note, data=records
-    )
+    return Result(table, value=frame, rows=rows, text=repr(table), note=note)
 
 
 VERBS = {
