@@ -108,7 +108,7 @@ def rendered(result, format: str) -> str | bytes:
     graph = result.graph
     if format == "json":
         if graph is not None:
-            return graph.to_json()
+            return graph.to_json(**result.json_options)
         return to_json(result.data if result.data is not None else result.rows)
     if format == "csv":
         if graph is not None:

@@ -69,7 +69,8 @@ class Result:
     ``data``: the JSON answer;
     ``problem``: a failed ``--check`` (the command prints the result, then this line, and exits 1;
     the magic raises it); ``failed``: work that partly failed (the command prints the result, then this
-    line, and exits 1; the notebook shows the result, which lists the failures).
+    line, and exits 1; the notebook shows the result, which lists the failures); ``json_options``: what
+    a graph's JSON export is given (``{"properties": False}``).
     """
 
     def __init__(
@@ -85,6 +86,7 @@ class Result:
         data: Any = None,
         problem: str | None = None,
         failed: str | None = None,
+        json_options: dict | None = None,
     ) -> None:
         self.shown = graph if shown is None else shown
         self.value = self.shown if value is _SAME else value
@@ -96,6 +98,7 @@ class Result:
         self.data = data
         self.problem = problem
         self.failed = failed
+        self.json_options = json_options or {}
 
     def __repr__(self) -> str:
         return f"<Result {self.shown!r}>"

@@ -539,3 +539,36 @@ def test_list_without_a_kind_counts_every_kind(mnist):
         "experiments": "0", "trials": "0", "trial-components": "0",
     }  # fmt: skip
     assert "%lineage list KIND" in repr(shown)
+
+
+def test_export_json_without_properties_names_every_vertex_with_fewer_describes(ip):
+    client = client_of(ip)
+    client.create_action("prepare", "Processing")
+    for n in range(8):
+        client.create_artifact(
+            f"s3://bucket/shard-{n}", "DataSet", name=f"shard-{n}", properties={"n": str(n)}
+        )
+        client.associate(f"shard-{n}", "prepare")
+    client.api.trace_via_api = True  # QueryLineage and describes, as against SageMaker
+    calls: list[str] = []
+    client.sagemaker.meta.events.register_first(
+        "before-call.sagemaker.*", lambda model, **_: calls.append(model.name)
+    )
+
+    def export(options: str) -> tuple[dict, list[str]]:
+        client.api.artifacts.clear()  # what this session knows of artifacts: nothing yet
+        calls.clear()
+        out = json.loads(line(ip, f"export prepare --format json --direction up {options}").text)
+        return out, list(calls)
+
+    lean, lean_calls = export("--no-properties")
+    assert sorted(v["name"] for v in lean["vertices"]) == ["prepare", *(f"shard-{n}" for n in range(8))]
+    assert all("properties" not in v for v in lean["vertices"])
+    assert lean_calls.count("DescribeArtifact") == 0 and lean_calls.count("ListArtifacts") == 1, lean_calls
+    full, full_calls = export("")
+    assert [v["name"] for v in full["vertices"]] == [v["name"] for v in lean["vertices"]]
+    assert full_calls.count("DescribeArtifact") == 8 and {
+        v["properties"].get("n") for v in full["vertices"]
+    } > {"0"}
+    with pytest.raises(UsageError, match="--no-properties applies to --format json"):
+        line(ip, "export prepare --format svg --no-properties")

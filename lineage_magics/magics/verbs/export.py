@@ -24,6 +24,9 @@ def build(p) -> None:
         )
         p.add_argument("--out", metavar="FILE", help="write to FILE instead of showing the result")
     add_trace_options(p)
+    p.add_argument("--no-properties", action="store_true",
+                   help="json: leave artifacts' properties out (names and URIs are then read a page of "
+                   "100 at a time where that is cheaper than one describe each)")  # fmt: skip
     add_var_option(p, "the exported text (bytes for png)")
 
 
@@ -37,17 +40,19 @@ def _format(args) -> str:
 
 
 def run(m, args, cell):
+    if args.no_properties and _format(args) != "json":
+        raise UsageError("%lineage export: --no-properties applies to --format json")
     _format(args)
-    return Result(graph=trace(m, args))
+    return Result(graph=trace(m, args), json_options={"properties": False} if args.no_properties else None)
 
 
 def display(m, args, result):
     """The notebook's export: written to --out (a one-line note), or shown (text, SVG or PNG)."""
     format = _format(args)
     graph = result.graph
+    data = export_graph(graph, format, **(result.json_options if format == "json" else {}))
     if args.out:
         path = os.path.expanduser(args.out)
-        data = export_graph(graph, format)
         if isinstance(data, bytes):
             with open(path, "wb") as f:
                 f.write(data)
@@ -55,7 +60,6 @@ def display(m, args, result):
             with open(path, "w", encoding="utf-8") as f:
                 f.write(data)
         return Result(Message(f"wrote {path} ({format}, {len(graph.vertices)} vertices)"), value=data)
-    data = export_graph(graph, format)
     if format == "png":
         from IPython.display import Image
 
