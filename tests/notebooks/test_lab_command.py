@@ -184,8 +184,8 @@ def output_kinds(nb) -> list[set[str]]:
     """Per code cell, what it showed: MIME types, ``stream:stdout``/``stream:stderr``, ``error``."""
 
     def kinds(output) -> set[str]:
-        if "data" in output:
-            return set(output.data)
+        if "data" in output:  # a live widget's view is not kept in the committed notebooks (its picture is)
+            return set(output.data) - {"application/vnd.jupyter.widget-view+json"}
         return {f"stream:{output.name}" if output.output_type == "stream" else output.output_type}
 
     return [set().union(*map(kinds, c.outputs)) for c in nb.cells if c.cell_type == "code"]

@@ -58,6 +58,12 @@ def test_committed_executed_in_order_without_errors(name):
     assert not errors, f"{name}: {errors[0].ename}: {errors[0].evalue}"
     assert nb.metadata.kernelspec.name == "python3"
     assert "widgets" not in nb.metadata, f"{name}: strip the saved widget state"
+    live = [
+        o for c in cells for o in c.outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert not live, (
+        f"{name}: a saved widget view shows an error before running: tests/notebooks/refresh_tutorials.py"
+    )
 
 
 @pytest.mark.parametrize("name", TUTORIALS)
