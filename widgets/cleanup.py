@@ -1,4 +1,4 @@
-"""The clean-up form: pick a context, preview what goes, dry run, confirm, delete with progress."""
+"""The clean-up form: pick a context, preview what goes and what stays, confirm, delete with progress."""
 
 from __future__ import annotations
 

@@ -203,7 +203,7 @@ class EntityForm(LineageForm):
         problem = rules.name_problem(kind, name) if (name or kind != "artifact") else None
         if kind != "artifact" and name and self._taken == self._identity():
             self.name_hint.value = (
-                f'<span style="color:#c62828">✗ a {escape(kind)} with this name exists</span>'
+                f'<span style="color:#c62828">✗ {escape(a(kind))} with this name exists</span>'
             )
         elif name and problem:
             self.name_hint.value = f'<span style="color:#c62828">✗ {escape(problem)}</span>'

@@ -1,4 +1,4 @@
-"""CleanupForm headless: preview and dry run change nothing; Delete needs confirming and empties the store."""
+"""CleanupForm headless: Preview changes nothing; Delete needs confirming and empties the store."""
 
 from __future__ import annotations
 
