@@ -16,6 +16,7 @@ from lineage_magics.text import escape_html as escape
 log = logging.getLogger("lineage_magics.widgets")
 
 _COLOURS = {"info": "#555", "busy": "#555", "ok": "#1a7f37", "error": "#c62828"}
+RUN_TO_USE = "an interactive form: run this cell in Jupyter to use it"
 
 
 class FormError(LineageError, ValueError):
@@ -37,6 +38,14 @@ def walk(widget: w.Widget) -> Iterator[w.Widget]:
     yield widget
     for child in getattr(widget, "children", ()) or ():
         yield from walk(child)
+
+
+def set_enabled(button: w.Button, enabled: bool, style: str = "", why: str = "") -> None:
+    """Enable or disable ``button``; a disabled button loses its colour (``style``) so that it does not
+    look like an enabled one, and its tooltip says ``why``."""
+    button.disabled = not enabled
+    button.button_style = style if enabled else ""
+    button.tooltip = "" if enabled else why
 
 
 def labelled(text: str, widget: w.Widget, width: str = "8em", align: str = "center") -> w.HBox:
@@ -76,6 +85,28 @@ class LineageForm(w.VBox):
         head = [w.HTML(f"<b>{escape(self.title)}</b>")] if self.title else []
         super().__init__(children=[*head, *children, self._status], **kwargs)
         self.add_class("lineage-form")
+
+    # -- what a notebook shows without a kernel ---------------------------
+    def static_lines(self) -> list[str]:
+        """What the form is set to, in a few lines of text (subclasses add theirs)."""
+        return [self.status] if self.status else []
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        """The widget view, plus a text and HTML picture of the form for viewers without its state
+        (an untrusted notebook, GitHub, a notebook saved without widget state)."""
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if not bundle:
+            return bundle
+        lines = [line for line in self.static_lines() if line]
+        title = self.title or type(self).__name__
+        bundle["text/plain"] = "\n".join([f"{title} ({RUN_TO_USE})", *(f"  {line}" for line in lines)])
+        items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+        bundle["text/html"] = (
+            f"<div class='lineage-form-static'><b>{escape(title)}</b> <i>({escape(RUN_TO_USE)})</i>"
+            + (f"<ul>{items}</ul>" if items else "")
+            + "</div>"
+        )
+        return bundle
 
     # -- status ---------------------------------------------------------
     @property

@@ -6,11 +6,18 @@ from typing import Any
 
 import ipywidgets as w
 
+from lineage_magics.errors import NotFoundError, ServiceError
+
 from . import rules
-from .base import FormError, LineageForm, escape, labelled
+from .base import FormError, LineageForm, escape, labelled, set_enabled
 
 KINDS = ("context", "action", "artifact")
 MAX_PROPERTIES = 30
+
+
+def a(noun: str) -> str:
+    """``a context``, ``an action``."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _wide() -> dict[str, Any]:
@@ -116,6 +123,9 @@ class EntityForm(LineageForm):
         self.properties = PropertyRows(self._changed, self.guard)
         self.create = w.Button(description="Create", button_style="primary", icon="check")
         self.create.add_class("lineage-entity-create")
+        self.why = w.HTML()  # why Create is disabled
+        self.why.add_class("lineage-entity-why")
+        self._taken: tuple[str, str] | None = None  # (kind, name or URI) the store already has
         self.create.on_click(self.action(lambda _b: self.submit(), "creating…"))
         self.result = w.VBox(layout=w.Layout(margin="0.5em 0 0 8em"))
         self.result.add_class("lineage-entity-result")
@@ -131,7 +141,9 @@ class EntityForm(LineageForm):
             self.action_status,
             self.description,
             labelled("Properties", self.properties, align="flex-start"),
-            labelled("", self.create),
+            labelled(
+                "", w.HBox([self.create, self.why], layout=w.Layout(align_items="center", grid_gap="0.5em"))
+            ),
             self.result,
         ]
         super().__init__(client, fields, **kwargs)
@@ -150,6 +162,9 @@ class EntityForm(LineageForm):
             problem = rules.name_problem(kind, name)
             if problem:
                 found.append(f"name: {problem}")
+        if self._taken is not None and self._taken == self._identity():
+            what = "source URI" if kind == "artifact" else "name"
+            found.append(f"{what}: {a(kind)} with this {what} already exists")
         if not self.type.value.strip():
             found.append("type: required")
         elif len(self.type.value) > 256:
@@ -164,10 +179,33 @@ class EntityForm(LineageForm):
             found.append(prop)
         return found
 
+    def static_lines(self) -> list[str]:
+        kind = self.kind.value
+        fields = ["name" + (" (optional)" if kind == "artifact" else ""), "type"]
+        fields.append("source URI" if kind == "artifact" else "source URI (optional)")
+        fields += ["status"] if kind == "action" else []
+        fields += ["description"] if kind != "artifact" else []
+        return [
+            f"Kind: {kind} (or {', '.join(k for k in KINDS if k != kind)})",
+            f"Fields: {', '.join(fields)}, properties; then Create",
+            *super().static_lines(),
+        ]
+
+    def _identity(self) -> tuple[str, str]:
+        """What makes the entity unique: (kind, name), or for an artifact (kind, source URI)."""
+        kind = self.kind.value
+        return (kind, self.source_uri.value.strip() if kind == "artifact" else self.name.value)
+
     def _changed(self) -> None:
         kind, name = self.kind.value, self.name.value
+        if self._status_level in ("ok", "error"):  # the last message was about other input
+            self.set_status("")
         problem = rules.name_problem(kind, name) if (name or kind != "artifact") else None
-        if name and problem:
+        if kind != "artifact" and name and self._taken == self._identity():
+            self.name_hint.value = (
+                f'<span style="color:#c62828">✗ {escape(a(kind))} with this name exists</span>'
+            )
+        elif name and problem:
             self.name_hint.value = f'<span style="color:#c62828">✗ {escape(problem)}</span>'
         elif name:
             self.name_hint.value = '<span style="color:#1a7f37">✓ valid name</span>'
@@ -177,7 +215,9 @@ class EntityForm(LineageForm):
 
     def refresh_state(self) -> None:
         if not self._busy:
-            self.create.disabled = bool(self.problems())
+            problems = self.problems()
+            set_enabled(self.create, not problems, "primary", "; ".join(problems))
+            self.why.value = f"<small>Create needs: {escape('; '.join(problems))}</small>" if problems else ""
             self.properties.add.disabled = len(self.properties.rows.children) >= MAX_PROPERTIES
 
     def _kind_changed(self) -> None:
@@ -208,14 +248,22 @@ class EntityForm(LineageForm):
         props = dict(self.properties.pairs) or None
         description = self.description.value.strip() or None
         c = self.client
-        if kind == "context":
-            entity = c.create_context(name, type_, uri, description=description, properties=props)
-        elif kind == "action":
-            entity = c.create_action(
-                name, type_, uri, status=self.action_status.value, description=description, properties=props
-            )
-        else:
-            entity = c.create_artifact(uri, type_, name or None, properties=props)
+        self.result.children = []  # the last success card is not about this entity
+        self._refuse_existing(kind, name, uri)
+        try:
+            if kind == "context":
+                entity = c.create_context(name, type_, uri, description=description, properties=props)
+            elif kind == "action":
+                entity = c.create_action(
+                    name, type_, uri, status=self.action_status.value, description=description,
+                    properties=props,
+                )  # fmt: skip
+            else:
+                entity = c.create_artifact(uri, type_, name or None, properties=props)
+        except ServiceError as exc:
+            if "already exists" not in str(exc):
+                raise
+            self._refuse_existing(kind, name, uri, found=True)
         self.value = entity
         self._used_types.pop(kind, None)
         self.type.options = self._types_in_use(kind)
@@ -223,6 +271,24 @@ class EntityForm(LineageForm):
         self.set_status(f"created {kind} {entity.name or entity.source_uri}", "ok")
         self._done(entity)
         return entity
+
+    def _refuse_existing(self, kind: str, name: str, uri: str | None, found: bool = False) -> None:
+        """Raise a FormError (and mark the field) when the store already has this entity."""
+        if not found:
+            try:
+                found = (
+                    self.client.find_artifact(uri) is not None
+                    if kind == "artifact"
+                    else bool(self.client.get(name, kind))
+                )
+            except NotFoundError:
+                found = False
+        if not found:
+            return
+        self._taken = self._identity()
+        self._changed()
+        what = f"source URI {uri}" if kind == "artifact" else f"name {name}"
+        raise FormError(f"{a(kind)} with the {what} already exists: change it and Create again")
 
     def _show_result(self, entity: Any) -> None:
         summary = w.HTML(

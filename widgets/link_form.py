@@ -9,7 +9,7 @@ import ipywidgets as w
 from lineage_magics.sagemaker import default_association_type
 
 from . import rules
-from .base import FormError, LineageForm, escape
+from .base import FormError, LineageForm, escape, set_enabled
 from .picker import EntityPicker, load_entities
 
 DEFAULT = ""  # the association-type option meaning "the default for the two kinds"
@@ -45,6 +45,9 @@ class LinkForm(LineageForm):
         self.type_hint = w.HTML()
         self.link = w.Button(description="Link", button_style="primary", icon="link")
         self.link.add_class("lineage-link-button")
+        self.why = w.HTML()  # why Link is disabled
+        self.why.add_class("lineage-link-why")
+        self._existing: dict[tuple[str, str], str | None] = {}  # the source's links: pair -> type
         self.link.on_click(self.action(lambda _b: self.submit(), "linking…"))
         self.reload = w.Button(description="Reload entities", icon="refresh")
         self.reload.add_class("lineage-link-reload")
@@ -61,7 +64,7 @@ class LinkForm(LineageForm):
             [
                 pickers,
                 w.HBox([self.type, self.type_hint]),
-                w.HBox([self.link, self.reload]),
+                w.HBox([self.link, self.reload, self.why], layout=w.Layout(align_items="center")),
                 self.links_title,
                 self.links,
             ],
@@ -92,7 +95,32 @@ class LinkForm(LineageForm):
         """The association type Link will use (None: the default for the two kinds)."""
         return self.type.value or None
 
+    def static_lines(self) -> list[str]:
+        src, dst = self.source.entity, self.destination.entity
+        return [
+            f"Source: {self.source.name_of(src.arn) if src else '(choose)'}",
+            f"Destination: {self.destination.name_of(dst.arn) if dst else '(choose)'}",
+            f"Type: {self.chosen_type() or 'the default for the two kinds'}",
+        ]
+
+    def blocker(self) -> str | None:
+        """Why Link cannot be pressed now, or None."""
+        src, dst = self.source.value, self.destination.value
+        if src is None or dst is None:
+            return "choose a source and a destination"
+        if src == dst:
+            return "an entity cannot be linked to itself"
+        if (src, dst) in self._existing:
+            have = self._existing[(src, dst)] or "no type"
+            chosen = self.chosen_type()
+            if chosen is None or chosen == have:
+                return f"already linked ({have})"
+            return f"already linked as {have}: unlink it first to make it {chosen}"
+        return None
+
     def _pair_changed(self) -> None:
+        if self._status_level in ("ok", "error"):  # the last message was about another pair
+            self.set_status("")
         src, dst = self.source.entity, self.destination.entity
         if self.type.value == DEFAULT and src is not None and dst is not None:
             self.type_hint.value = f"<small>→ {escape(default_association_type(src.kind, dst.kind))}</small>"
@@ -102,8 +130,9 @@ class LinkForm(LineageForm):
 
     def refresh_state(self) -> None:
         if not self._busy:
-            src, dst = self.source.value, self.destination.value
-            self.link.disabled = src is None or dst is None or src == dst
+            why = self.blocker()
+            set_enabled(self.link, why is None, "primary", why or "")
+            self.why.value = f"<small>{escape(why)}</small>" if why else ""
 
     def _source_changed(self) -> None:
         self._pair_changed()
@@ -115,8 +144,12 @@ class LinkForm(LineageForm):
         if src is None:
             self.links_title.value = ""
             self.links.children = []
+            self._existing = {}
+            self.refresh_state()
             return
         found = self.client.associations(src.arn)
+        self._existing = {(a.source_arn, a.destination_arn): a.type for a in found if a.source_arn == src.arn}
+        self.refresh_state()
         name = src.name or src.source_uri
         self.links_title.value = f"<small>Links of <b>{escape(name)}</b>: {len(found)}</small>"
         self.links.children = [self._link_row(a) for a in found]
@@ -145,6 +178,11 @@ class LinkForm(LineageForm):
             raise FormError("choose a source and a destination first")
         if src.arn == dst.arn:
             raise FormError("an entity cannot be linked to itself")
+        self.show_links()  # what the store has now
+        why = self.blocker()
+        if why:
+            names = f"{self.source.name_of(src.arn)} → {self.destination.name_of(dst.arn)}"
+            raise FormError(f"{names} is {why}" if why.startswith("already") else why)
         assoc = self.client.associate(src.arn, dst.arn, self.chosen_type())
         self.value = assoc
         self.show_links()

@@ -42,6 +42,11 @@ class LineageMagics(Magics, Configurable):
         config=True
     )
     progress = Bool(True, help="Show progress bars for long deletes, clean-ups and copies.").tag(config=True)
+    full_size_graphs = Bool(
+        False,
+        help="Draw graphs left to right at their natural size; False fits a wide graph to the output "
+        "width (top to bottom when that is narrower).",
+    ).tag(config=True)
 
     _client = (
         None  # the LineageClient, built on first use (class default: observers may fire during __init__)
@@ -83,6 +88,12 @@ class LineageMagics(Magics, Configurable):
     @observe("url")
     def _url_changed(self, change) -> None:
         self._client = None
+
+    @observe("full_size_graphs")
+    def _full_size_changed(self, change) -> None:
+        from ..render.mimebundle import SETTINGS
+
+        SETTINGS.full_size = change["new"]
 
     @observe("progress")
     def _progress_changed(self, change) -> None:

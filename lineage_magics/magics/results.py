@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..errors import LineageError
@@ -104,11 +103,11 @@ def _html_of(obj) -> str:
     return out if out else f"<pre>{escape_html(repr(obj))}</pre>"
 
 
-_XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.S)
-
-
 class ContextView:
-    """``%%lineage context``: a one-line summary of what changed, then the context's graph."""
+    """``%%lineage context``: a one-line summary of what changed, then the context's graph.
+
+    Shown as two outputs: the summary, then the graph as an image of its own (SVG, PNG and the
+    text tree: ``render.mimebundle``), which every viewer shows, trusted or not."""
 
     def __init__(self, summary: str, graph) -> None:
         self.summary = summary
@@ -117,20 +116,13 @@ class ContextView:
     def __repr__(self) -> str:
         return f"{self.summary}\n{self.graph!r}"
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = self.graph._repr_mimebundle_(include=None, exclude=None) or {}
-        if isinstance(bundle, tuple):
-            bundle = bundle[0]
-        text = bundle.get("text/plain") or repr(self.graph)
-        out = {"text/plain": f"{self.summary}\n{text}"}
-        body = None
-        if "image/svg+xml" in bundle:
-            body = _XML_PROLOG.sub("", bundle["image/svg+xml"], count=1)
-        elif "text/html" in bundle:
-            body = bundle["text/html"]
-        if body is not None:
-            out["text/html"] = f"<p>{escape_html(self.summary)}</p>{body}"
-        return out
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        from ..render.mimebundle import mimebundle
+
+        display({"text/plain": self.summary, "text/html": f"<p>{escape_html(self.summary)}</p>"}, raw=True)
+        display(mimebundle(self.graph), raw=True)
 
 
 class TraceResult(LineageGraph):

@@ -21,6 +21,7 @@ INSTALL_HINT = (
     "brew install graphviz) to draw lineage graphs"
 )
 LABEL_CHARS = 32
+RANKDIRS = ("LR", "TB")
 
 
 class DotNotFoundError(LineageError, graphviz.ExecutableNotFound):
@@ -122,19 +123,23 @@ def to_dot(
     cluster_contexts: bool = False,
     legend: bool = True,
     title: str | None = None,
+    rankdir: str = "LR",
 ) -> graphviz.Digraph:
-    """A ``graphviz.Digraph`` of ``graph``: left to right, coloured by lineage type, capped.
+    """A ``graphviz.Digraph`` of ``graph``: left to right (``rankdir="TB"``: top to bottom), coloured
+    by lineage type, capped.
 
     ``max_vertices`` keeps that many vertices nearest the start (default
     ``view.DEFAULT_MAX_VERTICES``); cut vertices become "+K more" nodes and a
     "showing N of M vertices" caption. ``cluster_contexts`` boxes each context with
     the vertices it is AssociatedWith.
     """
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, not {rankdir!r}")
     view = select(graph, max_vertices)
     dot = graphviz.Digraph(
         GRAPH_NAME,
         graph_attr={
-            "rankdir": "LR",
+            "rankdir": rankdir,
             "charset": "UTF-8",
             "fontname": style.FONT,
             "fontsize": "11",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import IPython.display
 import pytest
 
 from lineage_magics.errors import LineageError
@@ -36,7 +37,7 @@ def test_design_example_builds_the_graph(mnist):
     assert applied.changed and len(applied.created) == 5
 
 
-def test_shown_result_is_summary_and_graph(ip):
+def test_shown_result_is_summary_and_graph(ip, monkeypatch):
     cell = MNIST_CELL.replace(" -o applied", "")
     view = ip.run_cell_magic("lineage", cell.splitlines()[0][len("%%lineage ") :], cell.split("\n", 1)[1])
     assert view.summary == "context mnist-workflow changed: 5 created, 7 linked"
@@ -47,13 +48,20 @@ def test_shown_result_is_summary_and_graph(ip):
         "model-build-step",
         "mnist-model",
     }
-    bundle = formatted(ip, view)
-    assert bundle["text/plain"].startswith("context mnist-workflow changed: 5 created, 7 linked\n")
-    assert (
-        bundle["text/html"].startswith("<p>context mnist-workflow changed") and "<svg" in bundle["text/html"]
-    )
+    assert formatted(ip, view) == {}  # shown by _ipython_display_: two outputs, not one
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw=False: shown.append(data))
+    view._ipython_display_()
+    summary, graph = shown
+    assert summary == {
+        "text/plain": "context mnist-workflow changed: 5 created, 7 linked",
+        "text/html": "<p>context mnist-workflow changed: 5 created, 7 linked</p>",
+    }
+    assert set(graph) == {"image/svg+xml", "image/png", "text/plain"}  # an image of its own
+    assert "<svg" in graph["image/svg+xml"] and graph["text/plain"].startswith("lineage: 5 vertices")
+    monkeypatch.undo()
     out = ok(ip, cell)
-    assert out.stdout.startswith("Out") and "context mnist-workflow: unchanged" in out.stdout
+    assert "context mnist-workflow: unchanged" in out.stdout
 
 
 def test_rerun_changes_nothing(mnist):

@@ -78,15 +78,15 @@ MEANINGFUL_EDITS = {
 
 
 def quickstart_copy(context_edit=None, trace_edits=()) -> nbformat.NotebookNode:
-    """The quickstart up to its first trace: set-up, status, the context cell (a graph in text/html),
+    """The quickstart up to its first trace: set-up, status, the context cell (its graph an image output),
     then the trace cell (a graph in image/svg+xml) once per edit; ``None`` leaves a copy as committed."""
     nb = nbformat.read(QUICKSTART, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     setup, context, trace = code[:2], code[2], code[4]
     assert context.source.startswith("%%lineage context") and trace.source.startswith("%lineage trace")
-    html = context.outputs[0].data
+    graph = context.outputs[1].data  # the summary, then the graph as an image of its own
     if context_edit:
-        html["text/html"] = context_edit(html["text/html"])
+        graph["image/svg+xml"] = context_edit(graph["image/svg+xml"])
     traces = []
     for number, edit in enumerate(trace_edits):
         cell = nbformat.from_dict(dict(trace, id=f"{trace.id}-{number}"))
@@ -194,11 +194,11 @@ def test_nbval_ignores_geometry_and_catches_every_meaningful_change(tmp_path):
     geometry = outcomes["geometry.ipynb"]
     assert len(geometry) == 5 and not failed(geometry), geometry
     meaning = outcomes["meaning.ipynb"]
-    # cells: 0 set-up, 1 status, 2 context (label edited in its text/html graph), 3 as committed, 4... the edits
+    # cells: 0 set-up, 1 status, 2 context (label edited in its graph), 3 as committed, 4... the edits
     assert len(meaning) == 4 + len(edits)
     caught = {name: meaning[f"Cell {4 + i}"] is not None for i, (name, _) in enumerate(edits)}
     assert failed(meaning) == ["Cell 2"] + [f"Cell {4 + i}" for i in range(len(edits))], caught
-    assert "mismatch 'text/html'" in meaning["Cell 2"]
+    assert "mismatch 'image/svg+xml'" in meaning["Cell 2"]
     for i in range(len(edits)):
         assert "mismatch 'image/svg+xml'" in meaning[f"Cell {4 + i}"]
 

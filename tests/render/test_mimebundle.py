@@ -22,21 +22,30 @@ def no_dot(request, monkeypatch, tmp_path):
     monkeypatch.setitem(os.environ, "PATH", "" if request.param == "empty PATH" else str(tmp_path))
 
 
-def test_bundle_has_svg_and_a_short_text(mnist):
+def test_bundle_has_svg_png_and_a_short_text(mnist):
     bundle = mnist._repr_mimebundle_()
-    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert set(bundle) == {"image/svg+xml", "image/png", "text/plain"}
+    assert bundle["image/png"].startswith(b"\x89PNG\r\n\x1a\n")
     assert len(svg_nodes(parse_svg(bundle["image/svg+xml"]))) == 12
     assert bundle["text/plain"] == to_text(mnist, max_vertices=TEXT_MAX_VERTICES)
 
 
 def test_include_and_exclude_are_honoured(mnist):
     assert set(mnist._repr_mimebundle_(include={"text/plain"})) == {"text/plain"}
-    assert set(mnist._repr_mimebundle_(exclude={"image/svg+xml"})) == {"text/plain"}
+    assert set(mnist._repr_mimebundle_(exclude={"image/svg+xml"})) == {"image/png", "text/plain"}
+    assert set(mnist._repr_mimebundle_(include={"image/svg+xml", "text/plain"})) == {
+        "image/svg+xml",
+        "text/plain",
+    }
 
 
 def test_ipython_displays_svg_and_text(mnist):
     data, _ = DisplayFormatter().format(mnist)
-    assert "image/svg+xml" in data and data["text/plain"].startswith("lineage: 12 vertices")
+    assert (
+        "image/svg+xml" in data
+        and "image/png" in data
+        and data["text/plain"].startswith("lineage: 12 vertices")
+    )
 
 
 def test_without_dot_one_install_line_then_the_text(mnist, no_dot):

@@ -1,4 +1,4 @@
-"""CleanupForm headless: preview and dry run change nothing; Delete needs confirming and empties the store."""
+"""CleanupForm headless: Preview changes nothing; Delete needs confirming and empties the store."""
 
 from __future__ import annotations
 
@@ -45,12 +45,11 @@ def test_preview_lists_exactly_the_plan_and_changes_nothing(client, reader, proj
     assert snapshot(reader) == before
 
 
-def test_dry_run_changes_nothing(client, reader, project):
-    before = snapshot(reader)
+def test_one_way_to_see_the_plan_and_no_bar_before_a_delete(client, project):
     form = CleanupForm(client, context="project")
-    form.dry_run_button.click()
-    assert form.status.startswith("dry run: nothing deleted"), form.status
-    assert snapshot(reader) == before
+    labels = [b.description for b in form.buttons()]
+    assert "Preview" in labels and "Dry run" not in labels  # Preview is the dry run
+    assert form.progress.layout.display == "none"  # no empty bar before anything runs
 
 
 def test_delete_needs_a_preview_and_the_confirm_box(client, reader, project):
@@ -110,16 +109,21 @@ def test_delete_leaves_nothing_behind_and_the_bar_reaches_its_max(client, reader
     assert not form.delete_button.disabled
     form.delete_button.click()
     assert form.status_level == "ok", form.status
-    assert form.status == f"deleted {len(plan.entities)} entities and {len(plan.associations)} associations"
-    assert form.progress.max == total
+    assert (
+        form.status
+        == f"deleted project: {len(plan.entities)} entities and {len(plan.associations)} associations"
+    )
+    assert form.progress.layout.display is None and form.progress.max == total
     assert form.progress.value == form.progress.max
     assert form.progress.bar_style == "success"
-    assert form.details.value == form.status  # the report replaces the preview
+    assert form.details.value == ""  # the result is said once, in the status line
     entities, associations = snapshot(reader)
     assert associations == []
     assert [reader.get(arn).name for arn in entities] == ["other"]
     assert not form.confirm.value  # the next delete needs confirming again
-    assert [label for label, _arn in form.context.options] == ["other (Workflow)"]
+    assert [label for label, _arn in form.context.options] == ["(choose a context)", "other (Workflow)"]
+    assert form.context.value == "" and form.context.label == "(choose a context)"  # not blank
+    assert form.preview_button.disabled and form.delete_button.disabled
 
 
 def test_changing_the_context_clears_the_preview_and_the_confirmation(client, project):
@@ -142,7 +146,49 @@ def test_an_error_during_delete_shows_in_the_status_line(client, reader, project
 
 def test_no_contexts(client):
     form = CleanupForm(client)
-    assert form.context.options == ()
+    assert form.context.options == (("(no contexts in this store)", ""),)
+    assert form.status == "0 contexts in this store"
     assert form.preview_button.disabled and form.delete_button.disabled
     form.preview_button.click()
     assert form.status == "choose a context first"
+
+
+def test_counts_are_spelled_right(client):
+    client.create_context("only", "Workflow")
+    form = CleanupForm(client)
+    assert form.status == "1 context in this store"
+    assert form.context.value == ""  # nothing is chosen for the user on a destructive form
+    assert form.preview_button.disabled and form.preview_button.tooltip == "choose a context first"
+
+
+def test_the_plan_opens_with_its_summary_and_what_is_kept(client, reader, project):
+    reader.associate("other", reader.get("model"))
+    form = CleanupForm(client, context="project")
+    form.preview_button.click()
+    html = form.details.value
+    assert html.startswith(
+        "<div class='lineage-cleanup-plan'><p style='margin:0 0 4px 0'>Delete would remove 3 entities "
+        "(1 action, 1 artifact, 1 context) and 5 associations; keeps 1 shared.</p>"
+    )
+    assert html.index("<b>Kept</b> (1)") < html.index("<b>Entities deleted</b>")
+    assert "<details open><summary><b>Kept</b>" in html and "max-height" not in html
+    assert form.confirm.description == "I understand: Delete removes what is listed above"  # short
+
+
+def test_long_lists_start_folded(client, project):
+    for i in range(15):
+        client.associate("project", client.create_artifact(f"s3://bucket/extra-{i}", "DataSet"))
+    form = CleanupForm(client, context="project")
+    form.preview_button.click()
+    assert "<details><summary><b>Entities deleted</b> (19)" in form.details.value
+    assert "<details><summary><b>Associations deleted</b> (20)" in form.details.value
+
+
+def test_buttons_show_whether_they_can_be_pressed(client, project):
+    form = CleanupForm(client, context="project")
+    assert (form.delete_button.disabled, form.delete_button.button_style) == (True, "")
+    assert form.delete_button.tooltip == "preview first"
+    form.preview_button.click()
+    assert form.delete_button.tooltip == "tick the confirm box first"
+    form.confirm.value = True
+    assert (form.delete_button.disabled, form.delete_button.button_style) == (False, "danger")

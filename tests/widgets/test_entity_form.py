@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from lineage_magics.errors import ServiceError
 from lineage_magics.widgets import EntityForm, ExploreForm, FormError
 from lineage_magics.widgets.entity_form import MAX_PROPERTIES
 
@@ -105,18 +104,91 @@ def test_name_hint_escapes_what_is_typed(client):
     assert "&#x27;&lt;&#x27;" in form.name_hint.value
 
 
-def test_a_duplicate_name_shows_the_service_error_in_the_status_line(client, reader):
+def test_a_duplicate_name_is_said_plainly_and_marked_on_the_name(client, reader):
     form = EntityForm(client)
     fill(form, "context", "dup", "Workflow")
     form.create.click()
-    assert form.status_level == "ok"
+    assert form.status_level == "ok" and len(form.result.children) == 2  # the success card
     form.create.click()
     assert form.status_level == "error"
-    assert "already exists" in form.status
-    assert isinstance(form.error, ServiceError)
-    assert "\n" not in form.status
-    assert not form.create.disabled  # ready for a corrected name
+    assert form.status == "a context with the name dup already exists: change it and Create again"
+    assert isinstance(form.error, FormError) and "ServiceError" not in form.status
+    assert form.result.children == ()  # no stale success card above the refusal
+    assert "✗ a context with this name exists" in form.name_hint.value  # not "✓ valid name"
+    assert (
+        form.create.disabled
+        and "Create needs: name: a context with this name already exists" in form.why.value
+    )
+    form.name.value = "dup-2"
+    assert "valid name" in form.name_hint.value and not form.create.disabled
+    assert form.status == ""  # the refusal was about the old name
     assert len(reader.list("contexts")) == 1
+
+
+def test_a_duplicate_artifact_is_found_by_its_source_uri(client, reader):
+    client.create_artifact("s3://bucket/data.csv", "DataSet", "data")
+    form = EntityForm(client, kind="artifact")
+    fill(form, "artifact", "other-name", "DataSet", "s3://bucket/data.csv")
+    form.create.click()
+    assert form.status == (
+        "an artifact with the source URI s3://bucket/data.csv already exists: change it and Create again"
+    )
+    assert (
+        form.create.disabled
+        and "source URI: an artifact with this source URI already exists" in form.why.value
+    )
+    form.source_uri.value = "s3://bucket/data-2.csv"
+    assert not form.create.disabled
+    assert len(reader.list("artifacts")) == 1
+
+
+def test_a_service_refusal_after_the_check_reads_the_same(client, reader, monkeypatch):
+    form = EntityForm(client)
+    fill(form, "action", "late", "Training")
+    real = client.create_action
+
+    def racing(*args, **kwargs):  # someone creates it between the form's check and its create
+        real(*args, **kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client, "create_action", racing)
+    form.create.click()
+    assert form.status == "an action with the name late already exists: change it and Create again"
+
+
+def test_create_says_why_it_is_disabled_and_looks_disabled(client):
+    form = EntityForm(client, kind="artifact")
+    assert form.create.disabled and form.create.button_style == ""
+    assert form.why.value == (
+        "<small>Create needs: type: required; source URI: required for an artifact</small>"
+    )
+    assert form.create.tooltip == "type: required; source URI: required for an artifact"
+    fill(form, "artifact", "", "DataSet", "s3://bucket/a")
+    assert not form.create.disabled and form.create.button_style == "primary" and form.why.value == ""
+
+
+def test_a_success_message_does_not_outlive_the_next_edit(client):
+    form = EntityForm(client)
+    fill(form, "context", "first", "Workflow")
+    form.create.click()
+    assert form.status == "created context first"
+    form.name.value = "second"
+    assert form.status == ""
+
+
+def test_the_saved_notebook_shows_a_readable_picture(client):
+    form = EntityForm(client, kind="action")
+    bundle = form._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"].splitlines() == [
+        "Create a lineage entity (an interactive form: run this cell in Jupyter to use it)",
+        "  Kind: action (or context, artifact)",
+        "  Fields: name, type, source URI (optional), status, description, properties; then Create",
+    ]
+    assert bundle["text/html"].startswith(
+        "<div class='lineage-form-static'><b>Create a lineage entity</b> <i>(an interactive form: run "
+        "this cell in Jupyter to use it)</i><ul><li>Kind: action"
+    )
 
 
 def test_type_combobox_offers_the_types_in_use(client):

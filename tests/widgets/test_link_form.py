@@ -86,7 +86,8 @@ def test_unlink_removes_the_association_from_the_store(client, reader, entities)
 
 def test_linking_an_entity_to_itself_is_refused(client, reader, entities):
     form = LinkForm(client, source="model", destination="model")
-    assert form.link.disabled
+    assert form.link.disabled and form.link.button_style == ""
+    assert form.why.value == "<small>an entity cannot be linked to itself</small>"
     form.link.click()
     assert form.status == "an entity cannot be linked to itself"
     assert links_in_store(reader, entities["model"].arn) == set()
@@ -113,3 +114,49 @@ def test_labels_are_escaped(client):
     html = form.links.children[0].children[1].value
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<img" not in html
+
+
+def test_picking_the_same_entity_clears_the_last_success_and_says_why(client, entities):
+    form = LinkForm(client, source="train-data", destination="train-step")
+    form.link.click()
+    assert form.status == "linked train-data → train-step (ContributedTo)"
+    form.destination.value = entities["data"].arn
+    assert form.status == ""  # not the previous pair's success
+    assert form.link.disabled and "cannot be linked to itself" in form.why.value
+
+
+def test_an_existing_link_is_not_reported_as_new(client, reader, entities):
+    client.associate(entities["data"], entities["step"])
+    form = LinkForm(client, source="train-data", destination="train-step")
+    assert form.link.disabled and form.why.value == "<small>already linked (ContributedTo)</small>"
+    form.link.click()  # a programmatic click bypasses `disabled`
+    assert form.status == "train-data → train-step is already linked (ContributedTo)"
+    assert "linked train-data" not in form.status
+    form.type.value = "DerivedFrom"
+    assert (
+        form.why.value
+        == "<small>already linked as ContributedTo: unlink it first to make it DerivedFrom</small>"
+    )
+    assert links_in_store(reader, entities["data"].arn) == {
+        (entities["data"].arn, entities["step"].arn, "ContributedTo")
+    }
+    form.destination.value = entities["model"].arn
+    assert not form.link.disabled and form.link.button_style == "primary" and form.why.value == ""
+
+
+def test_a_link_made_behind_the_form_is_found_on_link(client, reader, entities):
+    form = LinkForm(client, source="train-data", destination="train-step")
+    reader.associate(entities["data"], entities["step"])
+    form.link.click()
+    assert form.status_level == "error"
+    assert form.status == "train-data → train-step is already linked (ContributedTo)"
+
+
+def test_the_saved_notebook_shows_the_pair(client, entities):
+    form = LinkForm(client, source="train-data")
+    assert form._repr_mimebundle_()["text/plain"].splitlines() == [
+        "Link two lineage entities (an interactive form: run this cell in Jupyter to use it)",
+        "  Source: train-data",
+        "  Destination: (choose)",
+        "  Type: the default for the two kinds",
+    ]
