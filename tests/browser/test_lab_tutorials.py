@@ -164,12 +164,16 @@ def run_all(page, nb, expected_cells: int, timeout: float = 420) -> None:
 
 
 def widest_images(nb) -> list[dict]:
-    """Every image in an output, with its width and the width of the output area it sits in."""
-    return nb.locator(".jp-OutputArea-output img").evaluate_all(
-        """imgs => imgs.map(i => {
+    """Every graph in an output (a static image, or the interactive graph of ``%lineage trace``, its
+    ``src`` then ``widget``, or ``form`` inside a form), with its width and the width of the output area
+    it sits in."""
+    return nb.locator(".jp-OutputArea-output img, .jp-OutputArea-output .lm-graph").evaluate_all(
+        """nodes => nodes.map(i => {
             const area = i.closest('.jp-OutputArea-output');
-            return {src: i.src.slice(0, 24), width: i.getBoundingClientRect().width,
-                    natural: i.naturalWidth, area: area.getBoundingClientRect().width,
+            const src = i.tagName === 'IMG' ? i.src.slice(0, 24) : i.closest('.widget-box') ? 'form' : 'widget';
+            return {src: src,
+                    width: i.getBoundingClientRect().width,
+                    natural: i.naturalWidth || i.scrollWidth, area: area.getBoundingClientRect().width,
                     scroll: area.scrollWidth - area.clientWidth};
         })"""
     )
@@ -194,7 +198,7 @@ def test_after_run_all_no_graph_is_wider_than_the_output_area(lab, browser, tuto
             for index in graph_cells(name):
                 cell(nb, index).scroll_into_view_if_needed()
             images = widest_images(nb)
-            svgs = [i for i in images if i["src"].startswith("data:image/svg")]
+            svgs = [i for i in images if i["src"].startswith(("data:image/svg", "widget"))]
             assert len(svgs) == sum(graph_cells(name).values()), f"{name}: {images}"
             for image in images:
                 assert image["width"] <= image["area"] + 1, f"{name}: an image wider than its area {image}"
