@@ -14,8 +14,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from ..errors import LineageError
-from ..render.formats import FORMATS, by_extension, export
+from ..render.formats import FORMATS, by_extension, export, save
 from ..text import text_table, visible
 
 
@@ -135,15 +134,6 @@ def write(prog: str, result, format: str, out: str | None, quiet: bool) -> None:
             sys.stdout.write(data)
             sys.stdout.flush()
         return
-    path = os.path.expanduser(out)
-    try:
-        if isinstance(data, bytes):
-            with open(path, "wb") as f:
-                f.write(data)
-        else:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(data)
-    except OSError as exc:
-        raise LineageError(f"cannot write {out}: {exc.strerror or exc}") from None
+    save(data, out)
     if not quiet:
         print(f"{prog}: wrote {out} ({format})", file=sys.stderr)

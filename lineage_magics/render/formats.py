@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import LineageError
 from ..graph import LineageGraph
 
 
@@ -69,3 +70,19 @@ def export(graph: LineageGraph, format: str, **options: Any) -> str | bytes:
     except KeyError:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}") from None
     return fmt.make(graph, **options)
+
+
+def save(data: str | bytes, path: str) -> str:
+    """Write an export (text as UTF-8, or bytes) to ``path`` (``~`` expanded); the path written.
+    A path that cannot be written is one LineageError line."""
+    path = os.path.expanduser(path)
+    try:
+        if isinstance(data, bytes):
+            with open(path, "wb") as f:
+                f.write(data)
+        else:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(data)
+    except OSError as exc:
+        raise LineageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path

@@ -415,6 +415,12 @@ def test_export_png_and_format_from_extension(mnist, tmp_path):
     assert (tmp_path / "g.dot").read_text().startswith("digraph")
 
 
+def test_export_to_a_path_that_cannot_be_written_is_one_line(mnist, tmp_path):
+    out = run(mnist, f"%lineage export mnist-model --out {tmp_path / 'missing-folder' / 'g.svg'}")
+    assert isinstance(out.error, LineageError) and str(out.error).startswith("cannot write ")
+    assert "Traceback" not in out.stdout + out.stderr
+
+
 def test_export_shown_inline_and_o(mnist):
     assert "image/svg+xml" in formatted(mnist, line(mnist, "export mnist-model --format svg"))
     assert "image/png" in formatted(mnist, line(mnist, "export mnist-model --format png"))

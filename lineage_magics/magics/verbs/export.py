@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 from IPython.core.error import UsageError
 
-from ...render.formats import EXPORT_FORMATS, by_extension
+from ...render.formats import EXPORT_FORMATS, by_extension, save
 from ...render.formats import export as export_graph
 from ..parsing import add_trace_options, add_var_option
 from ..registry import Result, Verb
@@ -52,13 +50,7 @@ def display(m, args, result):
     graph = result.graph
     data = export_graph(graph, format, **(result.json_options if format == "json" else {}))
     if args.out:
-        path = os.path.expanduser(args.out)
-        if isinstance(data, bytes):
-            with open(path, "wb") as f:
-                f.write(data)
-        else:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(data)
+        path = save(data, args.out)
         return Result(Message(f"wrote {path} ({format}, {len(graph.vertices)} vertices)"), value=data)
     if format == "png":
         from IPython.display import Image
