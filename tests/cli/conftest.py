@@ -14,19 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from ..magics.conftest import MNIST_BODY
+
 LINEAGE = Path(sys.executable).parent / "lineage"  # the console script installed beside this interpreter
 
-WORKFLOW = """%%lineage context mnist-workflow --type MLWorkflow --source-uri 1700000000
-# the README's MNIST workflow, as a file
-property example=true
-artifact mnist-test-images  TestData   https://example.com/t10k-images-idx3-ubyte.gz
-artifact mnist-test-labels  TestLabels https://example.com/t10k-labels-idx1-ubyte.gz
-action   model-build-step   ModelBuild status=Completed Example=Metadata
-artifact mnist-model        Model      s3://bucket/model.tar.gz
-mnist-test-images -> model-build-step
-mnist-test-labels -> model-build-step
-model-build-step -> mnist-model Produced
-"""
+# the README's MNIST workflow as a file: the cell, its %%lineage line and all
+WORKFLOW = "%%lineage context mnist-workflow --type MLWorkflow --source-uri 1700000000\n" + MNIST_BODY
 MNIST_NAMES = {"mnist-workflow", "mnist-test-images", "mnist-test-labels", "model-build-step", "mnist-model"}
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from traitlets.config import Config
 
 from lineage_magics import LineageClient
 from lineage_magics.errors import LineageError
 
+from ..magics.conftest import make_shell
 from .conftest import WORKFLOW, run_command
 
 BODY = WORKFLOW.split("\n", 1)[1]
@@ -18,12 +17,7 @@ BODY = WORKFLOW.split("\n", 1)[1]
 @pytest.fixture
 def shell(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
-    config = Config()
-    config.HistoryAccessor.enabled = False
-    config.LineageMagics.url = f"sqlite:///{tmp_path}/lineage.db"
-    config.LineageMagics.progress = False
-    ip = InteractiveShell(config=config)
-    ip.run_line_magic("load_ext", "lineage_magics")
+    ip = make_shell(f"sqlite:///{tmp_path}/lineage.db")
     with capture_output():
         assert ip.run_cell(f"%%lineage context mnist-workflow -o applied\n{BODY}").success
     yield ip

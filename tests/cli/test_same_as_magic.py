@@ -10,13 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from traitlets.config import Config
 
 from lineage_magics import LineageClient
 from lineage_magics.magics.dsl import parse_cell
 
+from ..magics.conftest import make_shell
 from .conftest import WORKFLOW, run_command, store_state
 
 BODY = WORKFLOW.split("\n", 1)[1]
@@ -38,12 +37,7 @@ def pair(tmp_path, monkeypatch):
     monkeypatch.delenv("LINEAGE_MAGICS_URL", raising=False)
     monkeypatch.chdir(tmp_path)
     a, b = make_store(tmp_path / "a.db"), make_store(tmp_path / "b.db")
-    config = Config()
-    config.HistoryAccessor.enabled = False
-    config.LineageMagics.url = a
-    config.LineageMagics.progress = False
-    shell = InteractiveShell(config=config)
-    shell.run_line_magic("load_ext", "lineage_magics")
+    shell = make_shell(a)
 
     class Pair:
         stores = (a, b)
