@@ -229,6 +229,11 @@ def source_id_types() -> tuple[str, ...]:
     return _enum("ArtifactSourceIdType")
 
 
+def search_operators() -> tuple[str, ...]:
+    """The operators of a Search Filter (Equals, GreaterThan, ..., In)."""
+    return _enum("Operator")
+
+
 def max_properties() -> int:
     """How many properties an entity may have."""
     return limits().properties

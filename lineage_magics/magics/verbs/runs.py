@@ -14,6 +14,7 @@ from datetime import datetime
 
 from IPython.core.error import UsageError
 
+from ... import sagemaker as sm
 from ...text import escape_html, html_table, text_table
 from ..parsing import add_var_option, positive_int
 from ..registry import Result, Verb
@@ -22,8 +23,6 @@ STATS = ("Last", "Min", "Max", "Avg", "StdDev", "Count")
 _SYMBOLS = {"=": "Equals", "==": "Equals", "!=": "NotEquals", ">": "GreaterThan", ">=": "GreaterThanOrEqualTo",
             "<": "LessThan", "<=": "LessThanOrEqualTo", "contains": "Contains", "in": "In",
             "exists": "Exists", "not-exists": "NotExists"}  # fmt: skip
-_NAMES = ("Equals", "NotEquals", "GreaterThan", "GreaterThanOrEqualTo", "LessThan", "LessThanOrEqualTo",
-          "Contains", "Exists", "NotExists", "In")  # fmt: skip
 _WHERE = re.compile(r"\s*(\S+?)\s*(==|!=|>=|<=|=|>|<|\s[A-Za-z-]+(?:\s|$))\s*(.*)$", re.S)
 
 
@@ -35,7 +34,9 @@ def parse_where(text: str) -> dict:
             f"%lineage runs: --where {text!r}: write NAME OPERATOR VALUE, e.g. 'Parameters.lr > 0.01'"
         )
     name, word, value = found.group(1), found.group(2).strip(), found.group(3).strip()
-    operator = _SYMBOLS.get(word.lower()) or next((n for n in _NAMES if n.lower() == word.lower()), None)
+    operator = _SYMBOLS.get(word.lower()) or next(
+        (n for n in sm.search_operators() if n.lower() == word.lower()), None
+    )
     if operator is None:
         raise UsageError(
             f"%lineage runs: --where {text!r}: unknown operator {word!r}; use = != > >= < <= contains in "
