@@ -47,7 +47,9 @@ class Opened:
 
     def kept(self) -> set[str]:
         """ARNs drawn: the cap's nearest vertices (of what is visible) and every expansion's."""
-        vertices, edges = self._visible()
+        return self._kept(*self._visible())
+
+    def _kept(self, vertices: list[Vertex], edges: list[Edge]) -> set[str]:
         base = LineageGraph.of_unique(vertices, edges, self.graph.start)
         kept = {v.arn for v in select(base, self.max_vertices).vertices}
         visible_arns = {v.arn for v in vertices}
@@ -61,7 +63,7 @@ class Opened:
         cap (``len(kept)``, nearest first) keeps exactly the open vertices and counts the rest into
         "+K more" boxes. Vertex order and so node ids follow the trace."""
         vertices, edges = self._visible()
-        kept = self.kept()
+        kept = self._kept(vertices, edges)
         self.graph.hydrate([v for v in vertices if v.arn in kept])
         part = [
             Vertex(v.arn, v.lineage_type, v.type, v.name, v.source_uri, dict(v.properties or {}), 0)
@@ -85,7 +87,7 @@ class Opened:
     def shown(self) -> LineageGraph:
         """Only the open vertices and the edges among them (for Mermaid, JSON and tables)."""
         vertices, edges = self._visible()
-        kept = self.kept()
+        kept = self._kept(vertices, edges)
         self.graph.hydrate([v for v in vertices if v.arn in kept])
         return LineageGraph.of_unique(
             [v for v in vertices if v.arn in kept],
@@ -101,7 +103,7 @@ class Opened:
         """Open the hidden neighbours of ``anchor`` on one side (one hop: the vertices its "+K more"
         box is reached through); returns their ARNs. Only their details are fetched, when drawn."""
         vertices, edges = self._visible()
-        kept = self.kept()
+        kept = self._kept(vertices, edges)
         arns = {v.arn for v in vertices}
         if upstream:
             near = [e.source for e in edges if e.destination == anchor]
