@@ -123,6 +123,7 @@ def test_sanitize_file_parses_and_compiles():
         ("'start_time': '2026-11-25T20:48:21.993+00:00'", "'start_time': '2025-01-01T00:00:00.000+00:00'"),
         ("<Session object at 0x7f4a5505a690>", "<Session object at 0x7f0000000001>"),
         ("'RequestId': '8816fbbe-a052-4a80-b741-09c0b57783aa'", "'RequestId': '00000000-0000-4000-8000-000000000000'"),
+        ("'RequestId': '93d5d84f-08e4-4849-958a-e1795639367f'", "'RequestId': '00000000-0000-4000-8000-000000000000'"),
         ("machine-learning-workflow-1795639367", "machine-learning-workflow-1700000001"),
         ("using http://127.0.0.1:45139 (HTTP endpoint)", "using http://127.0.0.1:8700 (HTTP endpoint)"),
         ("'date': 'Wed, 25 Nov 2026 20:42:49 GMT'", "'date': 'Thu, 01 Jan 2026 00:00:00 GMT'"),
