@@ -14,7 +14,8 @@ Every SageMaker call of the package goes through :meth:`Api.call`, which owns:
 - **error mapping**: botocore errors leave as one-line :mod:`lineage_magics.errors` exceptions;
 - **paging** of List* calls (and ``summaries_of``: List* pages read only while they are cheaper than
   describing what they have not yet shown, ``skim``), **fan-out** over a bounded thread pool, and the
-  per-client **caches** (resolved refs, described artifacts, interrupted clean-up plans).
+  per-client **caches** (resolved refs, what is known of artifacts: ``KnownArtifacts``, interrupted
+  clean-up plans).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -55,6 +56,7 @@ class Api:
     retry_cap = 2.0  # longest pause between two calls
     retry_budget = 60.0  # seconds a throttled call keeps being retried
     trace_via_api = False  # True: traces of an in-process store page QueryLineage as against SageMaker
+    fresh_for = 60.0  # seconds an artifact's name and properties are trusted before they are checked
 
     def __init__(
         self,
@@ -72,7 +74,7 @@ class Api:
         self.progress = progress
         self.lock = threading.Lock()
         self.resolved: dict[tuple[str, str | None], tuple[str, str]] = {}  # (ref, kind) -> (kind, ARN)
-        self.artifacts: dict[str, dict] = {}  # ARN -> name, type, source URI, properties
+        self.artifacts = KnownArtifacts(self.fresh_for)
         self.pending_cleanups: dict[str, Any] = {}  # target ARN -> the plan an interrupted run left
 
     @property
@@ -151,10 +153,13 @@ class Api:
             if not token:
                 return
 
-    def summaries_of(self, kind: str, wanted: Mapping[str, str | None]) -> dict[str, dict]:
+    def summaries_of(
+        self, kind: str, wanted: Mapping[str, str | None], also: Container[str] = ()
+    ) -> dict[str, dict]:
         """List* summaries of the entities ``wanted`` (ARN -> type), from the listing of each type
         read only while that is cheaper than describing what it has not yet shown (``skim``): the
-        caller describes the rest, and those of no known type. The types are listed concurrently."""
+        caller describes the rest, and those of no known type. The types are listed concurrently.
+        Summaries of ARNs in ``also`` on the pages read are returned too (they cost nothing more)."""
         k = sm.kind(kind)
         if k.type_member is None:
             return {}
@@ -165,7 +170,7 @@ class Api:
 
         def listed(group: tuple[str, set[str]]) -> dict[str, dict]:
             type_, arns = group
-            return skim(self.page_iter(kind, {k.type_member: type_}), arns, k.arn_member)
+            return skim(self.page_iter(kind, {k.type_member: type_}), arns, k.arn_member, also)
 
         found: dict[str, dict] = {}
         for part in self.fan_out(listed, list(groups.items())):
@@ -212,20 +217,81 @@ class Api:
         with self.lock:
             if arn is None:
                 self.resolved.clear()
-                self.artifacts.clear()
+                self.artifacts.forget()
                 return
             for key in [k for k, v in self.resolved.items() if v[1] == arn]:
                 del self.resolved[key]
-            self.artifacts.pop(arn, None)
+            self.artifacts.forget(arn)
 
     def __repr__(self) -> str:
         return f"<Api {self.url or self.endpoint}>"
 
 
-def skim(pages: Iterator[list[dict]], wanted: set[str], key: str = "Arn") -> dict[str, dict]:
+class KnownArtifacts:
+    """What a session has read of artifacts, by ARN: ``name``, ``type``, ``source_uri``,
+    ``source_types``, ``modified`` (LastModifiedTime) and, when a describe gave them, ``properties``.
+
+    Type and source never change (UpdateArtifact cannot change them), so they are never read twice.
+    Name and properties can: an entry is *fresh* for ``fresh_for`` seconds after it was read or
+    checked, and older entries are checked again by comparing ``modified`` with a listing's
+    (``ops.trace``: ListArtifacts pages where cheaper than a describe each). Callers hold the Api's
+    lock."""
+
+    def __init__(self, fresh_for: float = 60.0, clock: Callable[[], float] = time.monotonic):
+        self.fresh_for = float(fresh_for)
+        self.clock = clock
+        self.entries: dict[str, dict] = {}
+        self.checked: dict[str, float] = {}  # ARN -> clock reading when last read or checked
+
+    def get(self, arn: str) -> dict | None:
+        """What is known of ``arn``, however old."""
+        return self.entries.get(arn)
+
+    def fresh(self, arn: str, properties: bool = False) -> dict | None:
+        """What is known of ``arn`` if it was read or checked within ``fresh_for`` seconds (and, with
+        ``properties``, holds them)."""
+        info = self.entries.get(arn)
+        if info is None or (properties and "properties" not in info):
+            return None
+        return info if self.clock() - self.checked[arn] < self.fresh_for else None
+
+    def put(self, arn: str, info: dict) -> None:
+        """Record what was just read of ``arn`` (a listing's entry keeps the properties a describe
+        gave before only when ``modified`` shows no change since)."""
+        old = self.entries.get(arn)
+        if (
+            "properties" not in info
+            and old
+            and "properties" in old
+            and info.get("modified") is not None
+            and old.get("modified") == info["modified"]
+        ):
+            info = dict(info, properties=old["properties"])
+        self.entries[arn] = info
+        self.checked[arn] = self.clock()
+
+    def forget(self, arn: str | None = None) -> None:
+        """Drop ``arn`` (everything when None)."""
+        if arn is None:
+            self.entries.clear()
+            self.checked.clear()
+        else:
+            self.entries.pop(arn, None)
+            self.checked.pop(arn, None)
+
+    def __contains__(self, arn: object) -> bool:
+        return arn in self.entries
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def skim(
+    pages: Iterator[list[dict]], wanted: set[str], key: str = "Arn", also: Container[str] = ()
+) -> dict[str, dict]:
     """The summaries (``key``: their ARN member) of the ``wanted`` ARNs found in ``pages``, a page read
     only while more wanted ARNs are still unfound than pages have been read (and at least two: one
-    describe is never dearer than one page).
+    describe is never dearer than one page); and of ARNs in ``also`` on the pages read.
 
     Reading k pages and describing the r(k) still unfound costs k + r(k) calls, and no mix (any
     number j of pages, then describes) costs less than half that: stopping at the first k with
@@ -245,6 +311,8 @@ def skim(pages: Iterator[list[dict]], wanted: set[str], key: str = "Arn") -> dic
             arn = summary.get(key)
             if arn in remaining:
                 remaining.discard(arn)
+                found[arn] = summary
+            elif arn in also:
                 found[arn] = summary
     close = getattr(pages, "close", None)
     if close is not None:

@@ -23,7 +23,10 @@ __all__ = ["LineageClient", "ResourceNotFoundError"]
 
 class LineageClient:
     """The lineage API over a boto3 SageMaker client, a URL (see ``lineage_magics.connect``), or None
-    (``LINEAGE_MAGICS_URL``, else the default local store). Retries: :class:`~.api.Api`."""
+    (``LINEAGE_MAGICS_URL``, else the default local store). Retries: :class:`~.api.Api`.
+
+    ``fresh_for``: seconds the names and properties of artifacts a trace read over the API are
+    trusted before the next trace checks them again (by LastModifiedTime; 0 checks every time)."""
 
     def __init__(
         self,
@@ -33,6 +36,7 @@ class LineageClient:
         max_workers: int = 4,
         retry_base: float | None = None,
         retry_budget: float | None = None,
+        fresh_for: float | None = None,
     ):
         if isinstance(client_or_url, LineageClient):
             other = client_or_url.api
@@ -40,6 +44,7 @@ class LineageClient:
                            progress=progress)  # fmt: skip
             for name in ("retry_attempts", "retry_base", "retry_cap", "retry_budget"):
                 setattr(self.api, name, getattr(other, name))
+            self.api.artifacts.fresh_for = other.artifacts.fresh_for
         elif client_or_url is None or isinstance(client_or_url, str):
             from .connect import connect
 
@@ -59,6 +64,8 @@ class LineageClient:
             self.api.retry_base = float(retry_base)
         if retry_budget is not None:
             self.api.retry_budget = float(retry_budget)
+        if fresh_for is not None:
+            self.fresh_for = fresh_for
 
     # -- settings, all kept by the Api -------------------------------------------------------------
     @property
@@ -77,6 +84,17 @@ class LineageClient:
     @progress.setter
     def progress(self, value: bool) -> None:
         self.api.progress = bool(value)
+
+    @property
+    def fresh_for(self) -> float:
+        """Seconds what a trace read of an artifact is trusted before it is checked again."""
+        return self.api.artifacts.fresh_for
+
+    @fresh_for.setter
+    def fresh_for(self, value: float) -> None:
+        if not value >= 0:
+            raise LineageError(f"fresh_for must be 0 or more seconds, not {value!r}")
+        self.api.artifacts.fresh_for = float(value)
 
     @property
     def max_workers(self) -> int:

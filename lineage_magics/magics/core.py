@@ -7,7 +7,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class, output_can_be_silenced
-from traitlets import Bool, Int, TraitError, Unicode, observe, validate
+from traitlets import Bool, Float, Int, TraitError, Unicode, observe, validate
 from traitlets.config import Configurable
 
 from ..connect import check_url, effective_url
@@ -48,6 +48,12 @@ class LineageMagics(Magics, Configurable):
         "width (top to bottom when that is narrower).",
     ).tag(config=True)
 
+    fresh_for = Float(
+        60.0,
+        help="Seconds the names and properties of artifacts read from SageMaker (or over HTTP) are "
+        "trusted before a trace checks them again by LastModifiedTime (0: check every time).",
+    ).tag(config=True)
+
     _client = (
         None  # the LineageClient, built on first use (class default: observers may fire during __init__)
     )
@@ -85,6 +91,18 @@ class LineageMagics(Magics, Configurable):
             raise TraitError(f"LineageMagics.displaylimit must be 0 (no limit) or more, not {value}")
         return value
 
+    @validate("fresh_for")
+    def _check_fresh_for(self, proposal):
+        value = proposal["value"]
+        if not value >= 0:
+            raise TraitError(f"LineageMagics.fresh_for must be 0 or more seconds, not {value}")
+        return value
+
+    @observe("fresh_for")
+    def _fresh_for_changed(self, change) -> None:
+        if self._client is not None:
+            self._client.fresh_for = change["new"]
+
     @observe("url")
     def _url_changed(self, change) -> None:
         self._client = None
@@ -115,7 +133,7 @@ class LineageMagics(Magics, Configurable):
 
     def _make_client(self, url: str):
         """A LineageClient on ``url``; a store that cannot be opened is a one-line LineageError."""
-        return open_client(url, progress=self.progress)
+        return open_client(url, progress=self.progress, fresh_for=self.fresh_for)
 
     def use(self, url: str):
         """Switch to another backend URL; returns the new client."""

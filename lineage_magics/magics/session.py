@@ -15,14 +15,14 @@ MAX_VERTICES = 150  # vertex cap of traces and graphs when --max is not given
 DISPLAYLIMIT = 50  # rows `list` fetches when --limit is not given (0: no limit)
 
 
-def open_client(url: str, *, progress: bool = True):
+def open_client(url: str, *, progress: bool = True, fresh_for: float | None = None):
     """A LineageClient on ``url``; a store that cannot be opened is a one-line LineageError."""
     import sqlite3
 
     from ..client import LineageClient
 
     try:
-        return LineageClient(url, progress=progress)
+        return LineageClient(url, progress=progress, fresh_for=fresh_for)
     except (OSError, sqlite3.Error, ValueError) as exc:
         raise LineageError(f"cannot open {redact(url)}: {exc}") from exc
 

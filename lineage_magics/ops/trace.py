@@ -200,10 +200,67 @@ def _walk(
 
 
 def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dict[str, dict]:
-    """Name, type, source URI and properties of artifacts: one DescribeArtifact each at most, cached
-    in the Api (``refresh`` describes again). Fans out over ``max_workers`` threads."""
+    """Name, type, source URI and properties of artifacts: what the Api read of them within
+    ``fresh_for`` seconds, else (older entries first checked in bulk where cheaper: ``_check``) one
+    DescribeArtifact each, fanned out over ``max_workers`` threads. ``refresh`` describes them all."""
+    if not refresh:
+        _check(api, arns, properties=True)
     with api.lock:
-        missing = [a for a in dict.fromkeys(arns) if refresh or "properties" not in api.artifacts.get(a, ())]
+        missing = [
+            a for a in dict.fromkeys(arns) if refresh or api.artifacts.fresh(a, properties=True) is None
+        ]
+    _describe(api, missing)
+    with api.lock:
+        return {a: api.artifacts.get(a) for a in arns if a in api.artifacts}
+
+
+def artifact_names(api: Api, types: dict[str, str | None]) -> dict[str, dict]:
+    """Name, type and source URI of artifacts (``types``: ARN -> type, as QueryLineage gives it), for
+    what shows names but no properties: what the Api read within ``fresh_for`` seconds as it is;
+    the rest from ListArtifacts pages of their types while those are cheaper than a describe each
+    (``Api.summaries_of``: never more than about twice the calls of the better choice), the others
+    described (with their properties). An entry from a listing keeps earlier properties only when
+    its LastModifiedTime is unchanged."""
+    with api.lock:
+        missing = {a: t or (api.artifacts.get(a) or {}).get("type") for a, t in types.items()}
+        missing = {a: t for a, t in missing.items() if api.artifacts.fresh(a) is None}
+    listed = _listed(api, missing)
+    _describe(api, [a for a in missing if a not in listed])
+    with api.lock:
+        return {a: api.artifacts.get(a) for a in types if a in api.artifacts}
+
+
+def _check(api: Api, arns: list[str], properties: bool) -> None:
+    """The cheap check of what the Api read more than ``fresh_for`` seconds ago: ListArtifacts pages
+    of their types, read while cheaper than a describe each; an entry whose LastModifiedTime is
+    unchanged is fresh again, with its properties; a changed one keeps its new name only."""
+    with api.lock:
+        stale = {
+            a: info["type"]
+            for a in dict.fromkeys(arns)
+            if (info := api.artifacts.get(a)) is not None
+            and (not properties or "properties" in info)
+            and api.artifacts.fresh(a, properties) is None
+        }
+    if stale:
+        _listed(api, stale)
+
+
+def _listed(api: Api, wanted: dict[str, str | None]) -> dict[str, dict]:
+    """The ListArtifacts summaries of ``wanted`` (ARN -> type) that ``Api.summaries_of`` finds,
+    recorded in the Api, with those of any other artifact it knows but not freshly on the same pages
+    (checked for free)."""
+    with api.lock:
+        stale = {a for a in api.artifacts.entries if api.artifacts.fresh(a) is None}
+    listed = api.summaries_of("artifact", wanted, also=stale)
+    with api.lock:
+        for arn, summary in listed.items():
+            api.artifacts.put(arn, _info(entity_from_describe("artifact", summary), properties=False))
+    return listed
+
+
+def _describe(api: Api, arns: list[str]) -> None:
+    """One DescribeArtifact per ARN (fanned out), recorded in the Api; a deleted artifact forgotten."""
 
     def describe(arn: str) -> tuple[str, dict | None]:
         try:
@@ -213,34 +270,24 @@ def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dic
         except NotFoundError:
             return arn, None
 
-    results = api.fan_out(describe, missing)
+    results = api.fan_out(describe, arns)
     with api.lock:
         for arn, info in results:
-            if info is not None:
-                api.artifacts[arn] = info
-        return {a: api.artifacts[a] for a in arns if a in api.artifacts}
-
-
-def artifact_names(api: Api, types: dict[str, str | None]) -> dict[str, dict]:
-    """Name, type and source URI of artifacts (``types``: ARN -> type, as QueryLineage gives it), for
-    what shows names but no properties: those the Api knows as they are; the rest from ListArtifacts
-    pages of their types while those are cheaper than a describe each (``Api.summaries_of``: never
-    more than about twice the calls of the better choice), the others described (with their
-    properties). Cached in the Api; an entry from a listing has no ``properties``."""
-    with api.lock:
-        missing = {a: t for a, t in types.items() if a not in api.artifacts}
-    listed = api.summaries_of("artifact", missing)
-    with api.lock:
-        for arn, summary in listed.items():
-            api.artifacts.setdefault(arn, _info(entity_from_describe("artifact", summary), properties=False))
-    artifact_details(api, [a for a in missing if a not in listed])
-    with api.lock:
-        return {a: api.artifacts[a] for a in types if a in api.artifacts}
+            if info is None:
+                api.artifacts.forget(arn)
+            else:
+                api.artifacts.put(arn, info)
 
 
 def _info(e, properties: bool = True) -> dict:
     """What the Api keeps of an artifact (``properties`` only when a describe gave them)."""
-    info = {"name": e.name, "type": e.type, "source_uri": e.source_uri, "source_types": list(e.source_types)}
+    info = {
+        "name": e.name,
+        "type": e.type,
+        "source_uri": e.source_uri,
+        "source_types": list(e.source_types),
+        "modified": e.modified,
+    }
     if properties:
         info["properties"] = dict(e.properties)
     return info
@@ -408,21 +455,26 @@ def trace(
         arns = arns[: max(0, int(max_vertices))]
 
     # Artifacts are described when their details are first read (what is shown, listed or exported:
-    # LazyVertex), unless this Api described them before; an artifact QueryLineage gave no type now.
+    # LazyVertex), unless this Api read them within ``fresh_for`` seconds; of older entries only the
+    # source (which never changes) is taken as known. An artifact QueryLineage gave no type now.
     fetch = partial(_fetch_described, api)
     with api.lock:
         known = {a: api.artifacts.get(a) for a in arns if lineage_type_of(a) == "Artifact"}
     untyped = [a for a, info in known.items() if info is None and not (seen.get(a) or {}).get("Type")]
     known.update(artifact_details(api, untyped) if untyped else {})
-    described = {a: i for a, i in known.items() if i and "properties" in i}
+    with api.lock:
+        fresh = {a: api.artifacts.fresh(a) for a in known}
+    described = {a: i for a, i in fresh.items() if i and "properties" in i}
     vertices = []
     for arn in arns:
         qv = seen.get(arn)
         if qv is None and arn == start:
             qv = _start_vertex(api, kind, start, entity)
-        if arn in known and arn not in described:  # to describe, or named by a listing
+        if arn in known and arn not in described:  # to describe, to check, or named by a listing
             info = known[arn] or {}
-            details = {"name": info["name"], "source_uri": info["source_uri"]} if info else {}
+            details = {"source_uri": info["source_uri"]} if info else {}
+            if fresh[arn]:
+                details["name"] = info["name"]
             vtype = (qv or {}).get("Type") or info.get("type")
             vertices.append(LazyVertex(arn, "Artifact", vtype, depths.get(arn), fetch, **details))
         else:

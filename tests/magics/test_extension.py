@@ -60,9 +60,20 @@ def test_reload_ext_works(ip):
 
 def test_config_lists_every_setting(ip):
     out = ok(ip, "%config LineageMagics")
-    for name in ("url", "default_depth", "max_vertices", "displaylimit", "short_errors", "progress"):
+    for name in (
+        "url",
+        "default_depth",
+        "max_vertices",
+        "displaylimit",
+        "short_errors",
+        "progress",
+        "fresh_for",
+    ):
         assert f"LineageMagics.{name}=" in out.stdout
     assert "Current: 3" in out.stdout and "Current: 150" in out.stdout and "Current: 50" in out.stdout
+
+
+SETTINGS = ("default_depth", "max_vertices", "displaylimit", "url", "fresh_for")
 
 
 def test_config_sets_and_validates(ip):
@@ -77,12 +88,23 @@ def test_config_sets_and_validates(ip):
         "url = 'ftp://x'",
         "url = 'sagemaker://nowhere'",
         "short_errors = 'maybe'",
+        "fresh_for = -1",
     ):
-        before = {n: getattr(magics, n) for n in ("default_depth", "max_vertices", "displaylimit", "url")}
+        before = {n: getattr(magics, n) for n in SETTINGS}
         run(ip, f"%config LineageMagics.{bad}")
-        after = {n: getattr(magics, n) for n in ("default_depth", "max_vertices", "displaylimit", "url")}
+        after = {n: getattr(magics, n) for n in SETTINGS}
         assert after == before, bad
     assert magics.short_errors is True
+
+
+def test_fresh_for_reaches_the_client_now_and_when_it_is_rebuilt(ip):
+    magics = ip.magics_manager.registry["LineageMagics"]
+    ok(ip, "%config LineageMagics.fresh_for = 0")
+    assert magics.client.fresh_for == 0
+    ok(ip, "%config LineageMagics.fresh_for = 5.5")
+    assert magics.client.fresh_for == 5.5
+    ok(ip, "%lineage use memory://")
+    assert magics.client.fresh_for == 5.5
 
 
 def test_settings_come_from_ipython_config():

@@ -562,7 +562,7 @@ def test_export_json_without_properties_names_every_vertex_with_fewer_describes(
     )
 
     def export(options: str) -> tuple[dict, list[str]]:
-        client.api.artifacts.clear()  # what this session knows of artifacts: nothing yet
+        client.api.artifacts.forget()  # what this session knows of artifacts: nothing yet
         calls.clear()
         out = json.loads(line(ip, f"export prepare --format json --direction up {options}").text)
         return out, list(calls)
