@@ -114,6 +114,16 @@ def trace_cases(url: str, start: str, hops: int) -> list[Case]:
     rows.append((f"LineageClient: {hops}-hop trace shown as SVG (default cap 150)", calls, seconds, note))
     note, calls, seconds = timed(lc.sagemaker, lambda: shown(lc))
     rows.append(("the same, again in the same session", calls, seconds, note))
+    lc.fresh_for = 0  # as if fresh_for seconds had passed: what was read is checked by LastModifiedTime
+    note, calls, seconds = timed(lc.sagemaker, lambda: shown(lc))
+    rows.append(
+        (
+            "the same, again after `fresh_for` (names and properties checked, none changed)",
+            calls,
+            seconds,
+            note,
+        )
+    )
     for properties, what in (
         (False, "exported to JSON, every vertex named (`to_json(properties=False)`)"),
         (True, "exported to JSON with properties: a describe per artifact, as every trace made before"),

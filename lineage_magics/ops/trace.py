@@ -203,11 +203,12 @@ def artifact_details(api: Api, arns: list[str], *, refresh: bool = False) -> dic
     """Name, type, source URI and properties of artifacts: what the Api read of them within
     ``fresh_for`` seconds, else (older entries first checked in bulk where cheaper: ``_check``) one
     DescribeArtifact each, fanned out over ``max_workers`` threads. ``refresh`` describes them all."""
-    if not refresh:
-        _check(api, arns, properties=True)
+    checked = set() if refresh else _check(api, arns)
     with api.lock:
         missing = [
-            a for a in dict.fromkeys(arns) if refresh or api.artifacts.fresh(a, properties=True) is None
+            a
+            for a in dict.fromkeys(arns)
+            if refresh or (a not in checked and api.artifacts.fresh(a, properties=True) is None)
         ]
     _describe(api, missing)
     with api.lock:
@@ -230,20 +231,23 @@ def artifact_names(api: Api, types: dict[str, str | None]) -> dict[str, dict]:
         return {a: api.artifacts.get(a) for a in types if a in api.artifacts}
 
 
-def _check(api: Api, arns: list[str], properties: bool) -> None:
-    """The cheap check of what the Api read more than ``fresh_for`` seconds ago: ListArtifacts pages
-    of their types, read while cheaper than a describe each; an entry whose LastModifiedTime is
-    unchanged is fresh again, with its properties; a changed one keeps its new name only."""
+def _check(api: Api, arns: list[str]) -> set[str]:
+    """The cheap check of the properties the Api read more than ``fresh_for`` seconds ago:
+    ListArtifacts pages of their types, read while cheaper than a describe each. Returns the ARNs
+    whose LastModifiedTime is unchanged (their properties stand); a changed one keeps its new name."""
     with api.lock:
         stale = {
             a: info["type"]
             for a in dict.fromkeys(arns)
             if (info := api.artifacts.get(a)) is not None
-            and (not properties or "properties" in info)
-            and api.artifacts.fresh(a, properties) is None
+            and "properties" in info
+            and api.artifacts.fresh(a) is None
         }
-    if stale:
-        _listed(api, stale)
+    if not stale:
+        return set()
+    listed = _listed(api, stale)
+    with api.lock:
+        return {a for a in listed if a in stale and "properties" in (api.artifacts.get(a) or {})}
 
 
 def _listed(api: Api, wanted: dict[str, str | None]) -> dict[str, dict]:
