@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from . import sagemaker as sm
@@ -44,6 +45,8 @@ THROTTLING_CODES = frozenset(
         "TooManyRequestsException",
     }
 )
+CREATED_SLACK = timedelta(milliseconds=1)  # a CreatedAfter/CreatedBefore window's margin
+
 # retried a bounded number of times
 SERVER_ERROR_CODES = frozenset({"InternalFailure", "InternalServerError", "ServiceUnavailable"})
 
@@ -154,12 +157,18 @@ class Api:
                 return
 
     def summaries_of(
-        self, kind: str, wanted: Mapping[str, str | None], also: Container[str] = ()
+        self,
+        kind: str,
+        wanted: Mapping[str, str | None],
+        also: Container[str] = (),
+        created: Mapping[str, datetime] | None = None,
     ) -> dict[str, dict]:
         """List* summaries of the entities ``wanted`` (ARN -> type), from the listing of each type
         read only while that is cheaper than describing what it has not yet shown (``skim``): the
         caller describes the rest, and those of no known type. The types are listed concurrently.
-        Summaries of ARNs in ``also`` on the pages read are returned too (they cost nothing more)."""
+        Summaries of ARNs in ``also`` on the pages read are returned too (they cost nothing more).
+        ``created`` (ARN -> CreationTime, when known of every wanted entity of a type) narrows that
+        type's listing to the span of their creation times (CreatedAfter/CreatedBefore)."""
         k = sm.kind(kind)
         if k.type_member is None:
             return {}
@@ -170,7 +179,12 @@ class Api:
 
         def listed(group: tuple[str, set[str]]) -> dict[str, dict]:
             type_, arns = group
-            return skim(self.page_iter(kind, {k.type_member: type_}), arns, k.arn_member, also)
+            params = {k.type_member: type_}
+            times = [(created or {}).get(a) for a in arns]
+            if times and all(times):  # inclusive bounds, widened by a millisecond against rounding
+                params["CreatedAfter"] = min(times) - CREATED_SLACK
+                params["CreatedBefore"] = max(times) + CREATED_SLACK
+            return skim(self.page_iter(kind, params), arns, k.arn_member, also)
 
         found: dict[str, dict] = {}
         for part in self.fan_out(listed, list(groups.items())):

@@ -233,11 +233,12 @@ def artifact_names(api: Api, types: dict[str, str | None]) -> dict[str, dict]:
 
 def _check(api: Api, arns: list[str]) -> set[str]:
     """The cheap check of the properties the Api read more than ``fresh_for`` seconds ago:
-    ListArtifacts pages of their types, read while cheaper than a describe each. Returns the ARNs
-    whose LastModifiedTime is unchanged (their properties stand); a changed one keeps its new name."""
+    ListArtifacts pages of their types within the span of their creation times, read while cheaper
+    than a describe each. Returns the ARNs whose LastModifiedTime is unchanged (their properties
+    stand); a changed one keeps its new name."""
     with api.lock:
         stale = {
-            a: info["type"]
+            a: info
             for a in dict.fromkeys(arns)
             if (info := api.artifacts.get(a)) is not None
             and "properties" in info
@@ -245,18 +246,19 @@ def _check(api: Api, arns: list[str]) -> set[str]:
         }
     if not stale:
         return set()
-    listed = _listed(api, stale)
+    types = {a: info["type"] for a, info in stale.items()}
+    listed = _listed(api, types, created={a: info.get("created") for a, info in stale.items()})
     with api.lock:
         return {a for a in listed if a in stale and "properties" in (api.artifacts.get(a) or {})}
 
 
-def _listed(api: Api, wanted: dict[str, str | None]) -> dict[str, dict]:
+def _listed(api: Api, wanted: dict[str, str | None], created: dict | None = None) -> dict[str, dict]:
     """The ListArtifacts summaries of ``wanted`` (ARN -> type) that ``Api.summaries_of`` finds,
     recorded in the Api, with those of any other artifact it knows but not freshly on the same pages
     (checked for free)."""
     with api.lock:
         stale = {a for a in api.artifacts.entries if api.artifacts.fresh(a) is None}
-    listed = api.summaries_of("artifact", wanted, also=stale)
+    listed = api.summaries_of("artifact", wanted, also=stale, created=created)
     with api.lock:
         for arn, summary in listed.items():
             api.artifacts.put(arn, _info(entity_from_describe("artifact", summary), properties=False))
@@ -290,6 +292,7 @@ def _info(e, properties: bool = True) -> dict:
         "type": e.type,
         "source_uri": e.source_uri,
         "source_types": list(e.source_types),
+        "created": e.created,
         "modified": e.modified,
     }
     if properties:

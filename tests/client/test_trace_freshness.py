@@ -9,6 +9,7 @@ import pytest
 
 from lineage_magics import LineageClient
 from lineage_magics.api import Api, KnownArtifacts
+from lineage_magics.connect import local_service
 from lineage_magics.errors import LineageError
 
 from .conftest import CallCounter
@@ -151,3 +152,33 @@ def test_fresh_for_must_not_be_negative(lc):
         lc.fresh_for = -1
     assert LineageClient(lc, fresh_for=5).fresh_for == 5
     assert LineageClient(LineageClient(lc.sagemaker, fresh_for=7)).fresh_for == 7
+
+
+def test_the_check_lists_only_the_span_of_their_creation_times(lc, clock):
+    """20 artifacts created in the middle of 1,000 of their type (a second apart): once stale, the
+    check lists the 20 in one page (CreatedAfter/CreatedBefore around them), not the 500 newer
+    ones first."""
+    service = local_service(lc.sagemaker)
+    rows, linked = [], []
+    for i in range(1000):
+        source = {"SourceUri": f"s3://b/d/{i}"}
+        rows.append({"ArtifactType": "DataSet", "ArtifactName": f"d-{i}", "Source": source,
+                     "Properties": {"i": str(i)}, "CreationTime": 1.7e9 + i})  # fmt: skip
+        if 480 <= i < 500:
+            linked.append(service.artifact_arn(source))
+    ctx = f"{service.arn_prefix}context/span"
+    service.bulk_import(
+        contexts=[{"ContextName": "span", "ContextType": "Workflow", "Source": {"SourceUri": "span"}}],
+        artifacts=rows,
+        associations=[
+            {"SourceArn": ctx, "DestinationArn": a, "AssociationType": "AssociatedWith"} for a in linked
+        ],
+    )
+    shown(lc, ctx)
+    clock.now += lc.fresh_for
+    counter = CallCounter(lc.sagemaker)
+    g = shown(lc, ctx)
+    assert counter.calls == {"QueryLineage": 1, "ListArtifacts": 1}
+    assert sorted(v.properties["i"] for v in g.vertices if v.arn in linked) == [
+        str(i) for i in range(480, 500)
+    ]
