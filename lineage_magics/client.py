@@ -291,8 +291,10 @@ class LineageClient:
         lineage_types: Any = None,
         max_vertices: int | None = None,
     ):
-        """The lineage graph around ``ref`` (every QueryLineage page; depth > 10 continues from the
-        frontier; names and types filled in; ``truncated`` when ``max_vertices`` cut it)."""
+        """The lineage graph around ``ref``; ``truncated`` when ``max_vertices`` cut it. On an
+        in-process store one walk of the store; otherwise every QueryLineage page (depth > 10
+        continues from the frontier), and an artifact's name, source and properties are read when
+        first shown, listed or exported (remembered for ``fresh_for`` seconds)."""
         return trace_ops.trace(self.api, ref, direction=direction, depth=depth, types=types,
                                lineage_types=lineage_types, max_vertices=max_vertices)  # fmt: skip
 
