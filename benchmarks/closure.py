@@ -75,7 +75,7 @@ def main() -> None:
     print(f"\n| best / median of {args.repeat} | CPU best | CPU median | wall best | wall median |")
     print("|---|---|---|---|---|")
     for name, row in (("Service.trace", service_figures), ("LineageClient.trace", client_figures)):
-        print(f"| {name} | " + " | ".join(f"{s:.3f} s" for s in row) + " |")
+        print(f"| {name} | " + " | ".join(f"{s * 1000:.1f} ms" for s in row) + " |")
     ratios = [c / s for c, s in zip(client_figures, service_figures, strict=True)]
     print("| ratio | " + " | ".join(f"{r:.2f}x" for r in ratios) + " |")
 
