@@ -306,9 +306,10 @@ def _arrange(start: str, walked: list[str], depths: dict[str, int]) -> list[str]
     return order
 
 
-def _edge_order(arns: list[str], edges: list[Edge], deep: bool, complete: bool = False) -> list[Edge]:
-    """The edges among ``arns`` (in trace order), by the trace position of the later end: as
-    QueryLineage orders them (ties in walk order) within 10 hops; for ``deep`` traces (the API path's
+def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool = False) -> list[tuple]:
+    """The edges among ``arns`` (in trace order; ``(source, destination, type)`` tuples or Edges,
+    returned as they are), by the trace position of the later end: as QueryLineage orders them
+    (ties in walk order) within 10 hops; for ``deep`` traces (the API path's
     windows and the store's walk meet edges in different orders) ties by the earlier end, the edge
     from the earlier end first. ``complete``: every edge's ends are known to be among ``arns``."""
     pos = dict(zip(arns, range(len(arns)), strict=True))
@@ -327,7 +328,10 @@ def _edge_order(arns: list[str], edges: list[Edge], deep: bool, complete: bool =
             for b in (pos[destination],)
         ]
     else:
-        ends = map(pos.__getitem__, map(itemgetter(0), edges)), map(pos.__getitem__, map(itemgetter(1), edges))
+        ends = (
+            map(pos.__getitem__, map(itemgetter(0), edges)),
+            map(pos.__getitem__, map(itemgetter(1), edges)),
+        )
         keys = list(map(max, *ends))
     return list(map(edges.__getitem__, sorted(range(len(edges)), key=keys.__getitem__)))
 
@@ -432,7 +436,8 @@ def trace(
             vertices.append(LazyVertex(arn, "Artifact", vtype, depths.get(arn), fetch, **details))
         else:
             vertices.append(_vertex(arn, qv, depths.get(arn), described))
-    graph_edges = _edge_order(arns, [_as_edge((*key, t)) for key, t in edges.items()], depth > WINDOW)
+    graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()], depth > WINDOW)
+    graph_edges = list(map(_as_edge, graph_edges))
     return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
 
 
@@ -459,9 +464,12 @@ def _trace_local(
     lt_list: list[str],
     max_vertices: int | None,
 ) -> LineageGraph:
-    """``trace`` read from an in-process store in one call: the graph the API path builds."""
+    """``trace`` read from an in-process store in one call: the graph the API path builds. When
+    the graph keeps every vertex, and so every edge, the store makes the edges as Edges at once
+    (``Service.trace``'s ``edge_type``); otherwise only the edges kept are made Edges here."""
+    whole = max_vertices is None and not (type_list or lt_list)
     with _collector_paused():
-        r = service.trace(start, qdir, depth, edge_type=Edge)
+        r = service.trace(start, qdir, depth, edge_type=Edge if whole else tuple)
         return _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices)
 
 
@@ -517,6 +525,8 @@ def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertice
         for arn, lt, vtype, name, uri, d in rows
     ]
     edges = _edge_order(arns, r["edges"], depth > WINDOW, complete)
+    if r["edges"] and type(r["edges"][0]) is not Edge:  # plain tuples (see _trace_local)
+        edges = list(map(_as_edge, edges))
     return _graph(vertices, edges, start, truncated, total, qdir, depth)
 
 
