@@ -309,9 +309,9 @@ def _arrange(start: str, walked: list[str], depths: dict[str, int]) -> list[str]
 def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool = False) -> list[tuple]:
     """The edges among ``arns`` (in trace order; ``(source, destination, type)`` tuples or Edges,
     returned as they are), by the trace position of the later end: as QueryLineage orders them
-    (ties in walk order) within 10 hops; for ``deep`` traces (the API path's
-    windows and the store's walk meet edges in different orders) ties by the earlier end, the edge
-    from the earlier end first. ``complete``: every edge's ends are known to be among ``arns``."""
+    (ties in walk order) within 10 hops; for ``deep`` traces (the API path's windows and the
+    store's walk meet edges in different orders) ties by the earlier end, the edge from the earlier
+    end first. ``complete``: every edge's ends are known to be among ``arns``."""
     pos = dict(zip(arns, range(len(arns)), strict=True))
     if not complete and not all(
         map(pos.__contains__, chain(map(itemgetter(0), edges), map(itemgetter(1), edges)))
@@ -328,11 +328,9 @@ def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool 
             for b in (pos[destination],)
         ]
     else:
-        ends = (
-            map(pos.__getitem__, map(itemgetter(0), edges)),
-            map(pos.__getitem__, map(itemgetter(1), edges)),
-        )
-        keys = list(map(max, *ends))
+        sources = map(pos.__getitem__, map(itemgetter(0), edges))
+        destinations = map(pos.__getitem__, map(itemgetter(1), edges))
+        keys = list(map(max, sources, destinations))
     return list(map(edges.__getitem__, sorted(range(len(edges)), key=keys.__getitem__)))
 
 
