@@ -206,7 +206,7 @@ class LineageGraph:
         name: str | None = None,
     ) -> None:
         self.vertices: list[Vertex] = []
-        self._index: dict[str, Vertex] = {}
+        self._index: dict[str, Vertex] | None = {}  # None: to build from vertices when needed
         self.edges: list[Edge] = []
         self._edge_keys: set[tuple[str, str]] | None = set()  # None: to build from edges when needed
         self.start = start
@@ -222,24 +222,25 @@ class LineageGraph:
 
     @classmethod
     def of_unique(
-        cls,
-        vertices: list[Vertex],
-        edges: list[Edge],
-        start: str | None = None,
-        *,
-        arns: list[str] | None = None,
-        **options: Any,
+        cls, vertices: list[Vertex], edges: list[Edge], start: str | None = None, **options: Any
     ) -> LineageGraph:
         """A graph of vertices with distinct ARNs and edges with distinct (source, destination)
         pairs, taken as they are (the lists are kept, not copied): the same graph as the
-        constructor's, built without checking each one (large traces). ``arns``: the vertices'
-        ARNs, in order, when the caller has them."""
+        constructor's, built without checking each one (large traces). Its ARN index is built
+        when first needed (a trace of the whole store shown or exported may never need it)."""
         graph = cls(start=start, **options)
         graph.vertices = vertices
-        graph._index = dict(zip([v.arn for v in vertices] if arns is None else arns, vertices, strict=True))
+        graph._index = None
         graph.edges = edges
         graph._edge_keys = None
         return graph
+
+    def _by_arn(self) -> dict[str, Vertex]:
+        """The vertices by ARN (built from ``vertices`` the first time, for a graph made by
+        ``of_unique``)."""
+        if self._index is None:
+            self._index = {v.arn: v for v in self.vertices}
+        return self._index
 
     def hydrate(self, vertices: Iterable[Vertex] | None = None, *, properties: bool = True) -> LineageGraph:
         """Fetch the details (names, source URIs, properties) a trace left to fetch, of ``vertices``
@@ -252,11 +253,12 @@ class LineageGraph:
     # -- building -------------------------------------------------------
     def add_vertex(self, vertex: Vertex) -> Vertex:
         """Add a vertex (or return the one already there with that ARN)."""
-        found = self._index.get(vertex.arn)
+        index = self._by_arn()
+        found = index.get(vertex.arn)
         if found is not None:
             return found
         self.vertices.append(vertex)
-        self._index[vertex.arn] = vertex
+        index[vertex.arn] = vertex
         return vertex
 
     def add_edge(self, edge: Edge) -> None:
@@ -271,10 +273,10 @@ class LineageGraph:
     # -- reading --------------------------------------------------------
     def vertex(self, arn: str) -> Vertex:
         """The vertex with this ARN (KeyError when absent)."""
-        return self._index[arn]
+        return self._by_arn()[arn]
 
     def __contains__(self, arn: object) -> bool:
-        return arn in self._index
+        return arn in self._by_arn()
 
     def __len__(self) -> int:
         return len(self.vertices)
@@ -293,7 +295,8 @@ class LineageGraph:
         return out
 
     def __repr__(self) -> str:
-        start = self._index.get(self.start).label if self.start in self._index else self.start
+        index = self._by_arn()
+        start = index[self.start].label if self.start in index else self.start
         more = f", truncated ({self.total_vertices} in all)" if self.truncated else ""
         return f"<LineageGraph start={start!r}: {len(self.vertices)} vertices, {len(self.edges)} edges{more}>"
 

@@ -63,3 +63,19 @@ def test_smoke_run_writes_a_table_with_every_row(tmp_path):
         assert FIGURE.search(ours), f"row {name!r} has no figure for ours: {matching[0]}"
     assert "peers skipped" in text
     assert "failed" not in text, text
+
+
+@pytest.mark.slow
+def test_the_closure_benchmark_prints_both_traces_and_their_ratio(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "closure.py", "--db", str(tmp_path / "closure.db"), "--n", "300", "--repeat", "2"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT / "benchmarks",
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = {line.split(" | ")[0]: line for line in proc.stdout.splitlines() if line.startswith("| ")}
+    for name in ("| Service.trace", "| LineageClient.trace"):
+        assert len(FIGURE.findall(rows[name])) == 4, proc.stdout
+    assert len(re.findall(r"\d+\.\d\dx", rows["| ratio"])) == 4, proc.stdout

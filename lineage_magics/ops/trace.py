@@ -360,25 +360,32 @@ def _arrange(start: str, walked: list[str], depths: dict[str, int]) -> list[str]
     return order
 
 
-def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool = False) -> list[Edge]:
-    """The edges among ``arns`` (in trace order), each once as an Edge, by the trace position of
-    the later end: as QueryLineage orders them (ties in walk order) within 10 hops; for ``deep``
-    traces (the API path's windows and the store's walk meet edges in different orders) ties by the
-    earlier end, the edge from the earlier end first. ``complete``: every edge's ends are known to
-    be among ``arns``."""
+def _edge_order(arns: list[str], edges: list[tuple], deep: bool, complete: bool = False) -> list[tuple]:
+    """The edges among ``arns`` (in trace order; ``(source, destination, type)`` tuples or Edges,
+    returned as they are), by the trace position of the later end: as QueryLineage orders them
+    (ties in walk order) within 10 hops; for ``deep`` traces (the API path's windows and the
+    store's walk meet edges in different orders) ties by the earlier end, the edge from the earlier
+    end first. ``complete``: every edge's ends are known to be among ``arns``."""
     pos = dict(zip(arns, range(len(arns)), strict=True))
     if not complete and not all(
         map(pos.__contains__, chain(map(itemgetter(0), edges), map(itemgetter(1), edges)))
     ):
         edges = [e for e in edges if e[0] in pos and e[1] in pos]
-    ps = map(pos.__getitem__, map(itemgetter(0), edges))
-    pd = map(pos.__getitem__, map(itemgetter(1), edges))
-    size = 2 * len(arns)
     if deep:
-        keys = [b * size + a * 2 if a < b else a * size + b * 2 + 1 for a, b in zip(ps, pd, strict=True)]
+        # One number per edge: (later end, earlier end, whether the source is the later end),
+        # looked up in one pass (the look-ups, not the sort, are what a large trace's order costs).
+        size = 2 * len(arns)
+        keys = [
+            b * size + a * 2 if a < b else a * size + b * 2 + 1
+            for source, destination, _ in edges
+            for a in (pos[source],)
+            for b in (pos[destination],)
+        ]
     else:
-        keys = list(map(max, ps, pd))
-    return list(map(_as_edge, map(edges.__getitem__, sorted(range(len(edges)), key=keys.__getitem__))))
+        sources = map(pos.__getitem__, map(itemgetter(0), edges))
+        destinations = map(pos.__getitem__, map(itemgetter(1), edges))
+        keys = list(map(max, sources, destinations))
+    return list(map(edges.__getitem__, sorted(range(len(edges)), key=keys.__getitem__)))
 
 
 _as_edge = partial(tuple.__new__, Edge)  # an Edge from a (source, destination, type) tuple
@@ -487,16 +494,16 @@ def trace(
         else:
             vertices.append(_vertex(arn, qv, depths.get(arn), described))
     graph_edges = _edge_order(arns, [(s, d, t) for (s, d), t in edges.items()], depth > WINDOW)
+    graph_edges = list(map(_as_edge, graph_edges))
     return _graph(vertices, graph_edges, start, truncated, total, qdir, depth)
 
 
-def _graph(vertices, edges, start, truncated, total, qdir, depth, arns=None) -> LineageGraph:
+def _graph(vertices, edges, start, truncated, total, qdir, depth) -> LineageGraph:
     label = vertices[0].label if vertices and vertices[0].arn == start else name_of_arn(start)
     return LineageGraph.of_unique(
         vertices,
         edges,
         start,
-        arns=arns,
         truncated=truncated,
         total_vertices=total,
         direction={"Both": "both", "Ascendants": "up", "Descendants": "down"}[qdir],
@@ -514,9 +521,12 @@ def _trace_local(
     lt_list: list[str],
     max_vertices: int | None,
 ) -> LineageGraph:
-    """``trace`` read from an in-process store in one call: the graph the API path builds."""
+    """``trace`` read from an in-process store in one call: the graph the API path builds. When
+    the graph keeps every vertex, and so every edge, the store makes the edges as Edges at once
+    (``Service.trace``'s ``edge_type``); otherwise only the edges kept are made Edges here."""
+    whole = max_vertices is None and not (type_list or lt_list)
     with _collector_paused():
-        r = service.trace(start, qdir, depth)
+        r = service.trace(start, qdir, depth, edge_type=Edge if whole else tuple)
         return _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertices)
 
 
@@ -572,7 +582,9 @@ def _local_graph(r, service, start, qdir, depth, type_list, lt_list, max_vertice
         for arn, lt, vtype, name, uri, d in rows
     ]
     edges = _edge_order(arns, r["edges"], depth > WINDOW, complete)
-    return _graph(vertices, edges, start, truncated, total, qdir, depth, arns)
+    if r["edges"] and type(r["edges"][0]) is not Edge:  # plain tuples (see _trace_local)
+        edges = list(map(_as_edge, edges))
+    return _graph(vertices, edges, start, truncated, total, qdir, depth)
 
 
 def _start_vertex(api: Api, kind: str, arn: str, entity) -> dict:

@@ -9,6 +9,7 @@ import re
 import sqlite3
 import threading
 import time
+from functools import partial
 from operator import itemgetter
 
 from . import spec
@@ -193,6 +194,7 @@ class Service:
         max_vertices: int | None = None,
         edges: bool = True,
         properties: bool | str = False,
+        edge_type: type[tuple] = tuple,
     ) -> dict:
         """The walk behind QueryLineage without its limits or pages, for fast local traces.
 
@@ -201,6 +203,8 @@ class Service:
         depth)], "edges": [(source_arn, destination_arn, type)], "truncated": bool}`` (rows, the
         start vertex first, then by depth); ``properties=True`` appends each vertex's properties, and a
         lineage type (``properties="Artifact"``) those of that type's vertices only (``{}`` for others).
+        ``edge_type``: the tuple type each edge is made as (LineageClient passes its ``Edge`` named
+        tuple, so that the edges of a large trace are made once).
 
         A walk reading more than ``query.ADJACENCY_AFTER`` associations loads the graph into memory
         (``query.GraphCache``), kept for the next traces until anything writes to the store.
@@ -255,7 +259,10 @@ class Service:
                     map(ones.__getitem__, map(depth.__getitem__, order)),
                 )
             )
-            edge_list = list(map(itemgetter(3, 4, 2), found_edges))
+            triples = map(itemgetter(3, 4, 2), found_edges)
+            if edge_type is not tuple:  # each made as an edge_type at once (the plain tuple is freed at once)
+                triples = map(partial(tuple.__new__, edge_type), triples)
+            edge_list = list(triples)
             if isinstance(properties, str):
                 vertices = _with_properties(vertices, order, docs)
             return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
@@ -271,6 +278,8 @@ class Service:
         elif isinstance(properties, str):
             vertices = _with_properties(vertices, order, docs)
         edge_list = [(rows[s][2], rows[d][2], kind) for s, d, kind in found_edges]
+        if edge_type is not tuple:
+            edge_list = list(map(partial(tuple.__new__, edge_type), edge_list))
         return {"vertices": vertices, "edges": edge_list, "truncated": truncated}
 
     def properties(self, arns: list[str]) -> dict[str, dict]:

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lineage_magics import LineageClient, crud
+from lineage_magics.graph import Edge, Vertex
 from lineage_magics.ops import trace as trace_ops
 
 from .conftest import CallCounter, chain
@@ -101,3 +102,13 @@ def test_a_store_behaving_like_a_remote_one_is_traced_through_the_api(flag):
     counter = CallCounter(lc.sagemaker)
     lc.trace(arns[0], depth=2)
     assert counter["QueryLineage"] >= 1
+
+
+def test_a_local_trace_finds_vertices_by_arn_and_adds_new_ones_once(lc):
+    arns = chain(lc, 14)
+    g = lc.trace(arns[0], direction="down", depth=12)
+    assert arns[12] in g and arns[13] not in g and g.vertex(arns[12]).depth == 12
+    assert g.add_vertex(Vertex(arns[12], "Action", depth=99)) is g.vertex(arns[12])
+    added = g.add_vertex(Vertex(arns[13], "Action", depth=13))
+    assert g.vertex(arns[13]) is added and g.vertices[-1] is added and len(g) == 14
+    assert all(type(e) is Edge for e in g.edges) and len(g.edges) == 12

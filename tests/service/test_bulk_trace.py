@@ -235,3 +235,28 @@ def test_generators_are_read_in_order_and_associations_may_name_their_rows():
     links = ({"SourceArn": arns[i], "DestinationArn": arns[i + 1]} for i in range(2))  # arns filled by then
     assert service.bulk_import(artifacts=artifacts(), associations=links)["associations"] == 2
     assert [v[0] for v in service.trace(arns[2], "up", None)["vertices"]] == arns[::-1]
+
+
+def test_trace_makes_its_edges_as_the_tuple_type_asked_for(tmp_path, monkeypatch):
+    from collections import namedtuple
+
+    from lineage_magics.service import Service, query
+
+    pair = namedtuple("pair", "source destination type")
+    service = Service(str(tmp_path / "lineage.db"))
+    artifacts = [{"ArtifactType": "DataSet", "Source": {"SourceUri": f"s3://b/{i}"}} for i in range(12)]
+    arts = [service.artifact_arn(a["Source"]) for a in artifacts]
+    links = [
+        {"SourceArn": a, "DestinationArn": b, "AssociationType": "DerivedFrom"}
+        for a, b in zip(arts, arts[1:], strict=False)
+    ]
+    service.bulk_import(artifacts=artifacts, associations=links)
+    for cached in (False, True):  # read through SQLite, then from the in-memory graph
+        monkeypatch.setattr(query, "ADJACENCY_AFTER", 0 if cached else 10**9)
+        plain = service.trace(arts[11], "up", None)["edges"]
+        typed = service.trace(arts[11], "up", None, edge_type=pair)["edges"]
+        assert len(plain) == 11 and typed == plain
+        assert all(type(e) is pair for e in typed) and all(type(e) is tuple for e in plain)
+        assert typed[0].destination == arts[11]
+    assert service._graph is not None
+    service.close()
