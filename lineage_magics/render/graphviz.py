@@ -268,12 +268,18 @@ def _pipe(dot: graphviz.Digraph, fmt: str) -> bytes:
         raise RenderError(f"dot could not render the lineage graph: {first}") from exc
 
 
+def drawn(dot: graphviz.Digraph, fmt: str, **graph_attr: str) -> bytes:
+    """``dot`` drawn as ``fmt`` with these graph attributes set (on a copy: ``dot`` is unchanged), so
+    one Digraph gives every direction (``rankdir``) and resolution (``dpi``) without being rebuilt."""
+    if graph_attr:
+        dot = dot.copy()
+        dot.graph_attr.update(graph_attr)
+    return _pipe(dot, fmt)
+
+
 def to_bytes(graph: LineageGraph, fmt: str, *, dpi: int | None = None, **options) -> bytes:
     """The graph drawn by ``dot`` as ``fmt`` (svg, png, pdf); ``dpi`` sets a PNG's resolution."""
-    dot = to_dot(graph, **options)
-    if dpi is not None:
-        dot.attr(dpi=str(int(dpi)))
-    return _pipe(dot, fmt)
+    return drawn(to_dot(graph, **options), fmt, **({} if dpi is None else {"dpi": str(int(dpi))}))
 
 
 def to_svg(graph: LineageGraph, **options) -> str:

@@ -10,10 +10,11 @@ area's width (``width="100%"``; the PNG is scaled by the front end's ``max-width
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..graph import LineageGraph
-from .graphviz import DotNotFoundError, RenderError, to_bytes, to_svg
+from .graphviz import DotNotFoundError, RenderError, drawn, to_bytes, to_dot
 from .text import to_text
 
 TEXT_MAX_VERTICES = 40
@@ -37,13 +38,15 @@ SETTINGS = Settings()
 
 @dataclass(frozen=True)
 class Drawing:
-    """A graph as displayed: its SVG, the direction it was laid out in, its natural size in points."""
+    """A graph as displayed: its SVG, the direction it was laid out in, its natural size in points,
+    and the Digraph it was drawn from (a PNG is drawn from the same one)."""
 
     svg: str
     rankdir: str
     width: float
     height: float
     fitted: bool  # scaled to the output area's width
+    dot: Any = field(default=None, compare=False, repr=False)
 
 
 def svg_size(svg: str) -> tuple[float, float]:
@@ -61,26 +64,30 @@ def fit_width(svg: str) -> str:
 
 def draw(graph: LineageGraph, *, full_size: bool | None = None, **options) -> Drawing:
     """The SVG to display: left to right; top to bottom when left to right is too wide and top to
-    bottom is narrower; scaled to the width when it is still too wide (not with ``full_size``)."""
+    bottom is narrower; scaled to the width when it is still too wide (not with ``full_size``).
+    The Digraph is built once; each direction is a graph attribute of its own ``dot`` run."""
     full = SETTINGS.full_size if full_size is None else full_size
-    svg = to_svg(graph, **options)
+    dot = to_dot(graph, **options)
+    svg = drawn(dot, "svg").decode("utf-8")
     width, height = svg_size(svg)
-    rankdir = "LR"
+    rankdir = dot.graph_attr.get("rankdir", "LR")
     if full or width <= FIT_WIDTH_PT:
-        return Drawing(svg, rankdir, width, height, False)
-    tall = to_svg(graph, rankdir="TB", **options)
+        return Drawing(svg, rankdir, width, height, False, dot)
+    tall = drawn(dot, "svg", rankdir="TB").decode("utf-8")
     tall_width, tall_height = svg_size(tall)
     if tall_width <= width * NARROWER:
         svg, rankdir, width, height = tall, "TB", tall_width, tall_height
     fitted = width > FIT_WIDTH_PT
-    return Drawing(fit_width(svg) if fitted else svg, rankdir, width, height, fitted)
+    return Drawing(fit_width(svg) if fitted else svg, rankdir, width, height, fitted, dot)
 
 
 def png(graph: LineageGraph, drawing: Drawing, **options) -> bytes:
     """The drawing as PNG, at CSS-pixel size (lower resolution beyond ``PNG_MAX_PIXELS``)."""
     pixels = (drawing.width * PNG_DPI / 72) * (drawing.height * PNG_DPI / 72)
     dpi = PNG_DPI if pixels <= PNG_MAX_PIXELS else max(24, int(PNG_DPI * (PNG_MAX_PIXELS / pixels) ** 0.5))
-    return to_bytes(graph, "png", dpi=dpi, rankdir=drawing.rankdir, **options)
+    if drawing.dot is None or options:
+        return to_bytes(graph, "png", dpi=dpi, rankdir=drawing.rankdir, **options)
+    return drawn(drawing.dot, "png", rankdir=drawing.rankdir, dpi=str(dpi))
 
 
 def _wanted(mime: str, include, exclude) -> bool:
