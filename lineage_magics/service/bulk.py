@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from .common import (
     compact,
     identity_of_arn,
     name_key,
+    now_ms,
     same_arn,
 )
 from .experiments import component_type
@@ -157,7 +157,7 @@ def bulk_import(
     SQLite sorts their indexes, so a generator costs no extra time and may name entities whose rows
     the other arguments' generators produced.
     """
-    now = time.time()
+    now = now_ms()
     flag = 1 if manual else 0
     batches = [(CONTEXT, list(contexts)), (ACTION, list(actions)), (ARTIFACT, list(artifacts))]
     trial_components = list(trial_components)

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import re
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import limit_exceeded, not_found, validation
+
+
+def now_ms() -> float:
+    """Now in epoch seconds, cut to the millisecond (what SageMaker keeps). Cut, not rounded: a time
+    rounded up could sort after something made later (a bulk import in the same millisecond)."""
+    return math.floor(time.time() * 1000) / 1000
+
 
 CONTEXT, ACTION, ARTIFACT, EXPERIMENT, TRIAL, COMPONENT = 1, 2, 3, 4, 5, 6
 RESOURCE = {

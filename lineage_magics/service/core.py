@@ -15,7 +15,7 @@ from operator import itemgetter
 from . import spec
 from .artifacts import source_hash
 from .bulk import bulk_import
-from .common import DEFAULT_LIMITS, KIND_OF_LINEAGE_TYPE, LINEAGE_TYPE, Settings, Txn
+from .common import DEFAULT_LIMITS, KIND_OF_LINEAGE_TYPE, LINEAGE_TYPE, Settings, Txn, now_ms
 from .dispatch import OPERATIONS
 from .errors import ServiceFault, internal_failure, serialization, throttling, unsupported
 from .query import ADJACENCY_AFTER, GraphCache, QueryCache, properties_of, vertex_rows, walk
@@ -124,9 +124,7 @@ class Service:
         handler, writes = entry
         try:
             with self.store.write() if writes else self.store.read() as conn:
-                return handler(
-                    Txn(conn, self.settings, round(time.time(), 3)), params
-                )  # AWS keeps milliseconds
+                return handler(Txn(conn, self.settings, now_ms()), params)
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise ServiceFault("ServiceUnavailable", f"The store is busy ({exc}); retry.", 503) from exc

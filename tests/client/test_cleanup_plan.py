@@ -141,7 +141,7 @@ def test_a_partial_scan_still_checks_every_member():
     for m in (shared, private, linked_late):
         sm.add_association(SourceArn=ctx, DestinationArn=m, AssociationType="AssociatedWith")
     hub = make(sm, "context", "hub")
-    sm.add_association(SourceArn=hub, DestinationArn=shared)  # early: in the scan's first page
+    sm.add_association(SourceArn=hub, DestinationArn=shared)  # before the 400: beyond the 3 pages read
     service = local_service(sm)
     service.bulk_import(
         actions=[
@@ -153,12 +153,13 @@ def test_a_partial_scan_still_checks_every_member():
         manual=True,
     )
     exp = make(sm, "experiment", "exp")
-    sm.add_association(SourceArn=linked_late, DestinationArn=exp)  # late: beyond the three pages read
+    sm.add_association(SourceArn=linked_late, DestinationArn=exp)  # newest: on the scan's first page
     counter = CallCounter(sm)
     plan = lc.cleanup("ctx", dry_run=True)
     assert [e.name for e in plan.entities] == ["private", "ctx"]
     assert {e.name for e, _ in plan.kept} == {"shared", "late"}
-    # describe + the context's two listings + three scan pages + two members listed both ways
+    # describe + the context's two listings + three scan pages (newest first) + shared and private
+    # listed both ways (late was settled by the scan)
     assert counter["ListAssociations"] == 2 + 3 + 4, dict(counter.calls)
 
 

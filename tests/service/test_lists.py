@@ -85,3 +85,20 @@ def test_token_of_another_listing_is_refused(sm, b, u):
 def test_bad_sort_by(sm, b):
     code, message = b.error(sm.list_artifacts, SortBy="Name")
     assert code == "ValidationException" and "Member must satisfy enum value set: [CreationTime]" in message
+
+
+def test_creation_times_are_cut_to_the_millisecond_never_rounded_up(monkeypatch):
+    """An entity made through the API, then one by a bulk import in the same millisecond: the first
+    never sorts as made after the second (a time rounded up to the next millisecond would)."""
+    import lineage_magics
+    from lineage_magics.connect import local_service
+
+    monkeypatch.setattr(time, "time", lambda: 1_700_000_000.0006)
+    sm = lineage_magics.connect("memory://")
+    first = sm.create_action(ActionName="first", ActionType="T", Source={"SourceUri": "first"})["ActionArn"]
+    local_service(sm).bulk_import(
+        actions=[{"ActionName": "second", "ActionType": "T", "Source": {"SourceUri": "2"}}]
+    )
+    made = {s["ActionArn"]: s["CreationTime"].timestamp() for s in sm.list_actions()["ActionSummaries"]}
+    second = first.replace("/first", "/second")
+    assert made[first] == made[second] == 1_700_000_000.0
