@@ -45,6 +45,7 @@ THROTTLING_CODES = frozenset(
         "TooManyRequestsException",
     }
 )
+FRESH_FOR = 60.0  # seconds an artifact's name and properties are trusted before they are checked
 CREATED_SLACK = timedelta(milliseconds=1)  # a CreatedAfter/CreatedBefore window's margin
 
 # retried a bounded number of times
@@ -59,7 +60,6 @@ class Api:
     retry_cap = 2.0  # longest pause between two calls
     retry_budget = 60.0  # seconds a throttled call keeps being retried
     trace_via_api = False  # True: traces of an in-process store page QueryLineage as against SageMaker
-    fresh_for = 60.0  # seconds an artifact's name and properties are trusted before they are checked
 
     def __init__(
         self,
@@ -77,7 +77,7 @@ class Api:
         self.progress = progress
         self.lock = threading.Lock()
         self.resolved: dict[tuple[str, str | None], tuple[str, str]] = {}  # (ref, kind) -> (kind, ARN)
-        self.artifacts = KnownArtifacts(self.fresh_for)
+        self.artifacts = KnownArtifacts()
         self.pending_cleanups: dict[str, Any] = {}  # target ARN -> the plan an interrupted run left
 
     @property
@@ -251,7 +251,7 @@ class KnownArtifacts:
     (``ops.trace``: ListArtifacts pages where cheaper than a describe each). Callers hold the Api's
     lock."""
 
-    def __init__(self, fresh_for: float = 60.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, fresh_for: float = FRESH_FOR, clock: Callable[[], float] = time.monotonic):
         self.fresh_for = float(fresh_for)
         self.clock = clock
         self.entries: dict[str, dict] = {}
@@ -268,6 +268,11 @@ class KnownArtifacts:
         if info is None or (properties and "properties" not in info):
             return None
         return info if self.clock() - self.checked[arn] < self.fresh_for else None
+
+    def stale(self) -> set[str]:
+        """The ARNs known but not fresh."""
+        now = self.clock()
+        return {a for a, at in self.checked.items() if now - at >= self.fresh_for}
 
     def put(self, arn: str, info: dict) -> None:
         """Record what was just read of ``arn`` (a listing's entry keeps the properties a describe

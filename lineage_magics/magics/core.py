@@ -10,6 +10,7 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class, output_can
 from traitlets import Bool, Float, Int, TraitError, Unicode, observe, validate
 from traitlets.config import Configurable
 
+from ..api import FRESH_FOR
 from ..connect import check_url, effective_url
 from ..errors import LineageError, map_error
 from ..text import did_you_mean
@@ -49,7 +50,7 @@ class LineageMagics(Magics, Configurable):
     ).tag(config=True)
 
     fresh_for = Float(
-        60.0,
+        FRESH_FOR,
         help="Seconds the names and properties of artifacts read from SageMaker (or over HTTP) are "
         "trusted before a trace checks them again by LastModifiedTime (0: check every time).",
     ).tag(config=True)

@@ -257,7 +257,7 @@ def _listed(api: Api, wanted: dict[str, str | None], created: dict | None = None
     recorded in the Api, with those of any other artifact it knows but not freshly on the same pages
     (checked for free)."""
     with api.lock:
-        stale = {a for a in api.artifacts.entries if api.artifacts.fresh(a) is None}
+        stale = api.artifacts.stale()
     listed = api.summaries_of("artifact", wanted, also=stale, created=created)
     with api.lock:
         for arn, summary in listed.items():

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..graph import LineageGraph
-from .graphviz import DotNotFoundError, RenderError, drawn, to_bytes, to_dot
+from .graphviz import DotNotFoundError, RenderError, drawn, to_dot
 from .text import to_text
 
 TEXT_MAX_VERTICES = 40
@@ -46,7 +46,7 @@ class Drawing:
     width: float
     height: float
     fitted: bool  # scaled to the output area's width
-    dot: Any = field(default=None, compare=False, repr=False)
+    dot: Any = field(compare=False, repr=False)
 
 
 def svg_size(svg: str) -> tuple[float, float]:
@@ -81,12 +81,11 @@ def draw(graph: LineageGraph, *, full_size: bool | None = None, **options) -> Dr
     return Drawing(fit_width(svg) if fitted else svg, rankdir, width, height, fitted, dot)
 
 
-def png(graph: LineageGraph, drawing: Drawing, **options) -> bytes:
-    """The drawing as PNG, at CSS-pixel size (lower resolution beyond ``PNG_MAX_PIXELS``)."""
+def png(drawing: Drawing) -> bytes:
+    """The drawing as PNG, at CSS-pixel size (lower resolution beyond ``PNG_MAX_PIXELS``), from the
+    Digraph the SVG was drawn from."""
     pixels = (drawing.width * PNG_DPI / 72) * (drawing.height * PNG_DPI / 72)
     dpi = PNG_DPI if pixels <= PNG_MAX_PIXELS else max(24, int(PNG_DPI * (PNG_MAX_PIXELS / pixels) ** 0.5))
-    if drawing.dot is None or options:
-        return to_bytes(graph, "png", dpi=dpi, rankdir=drawing.rankdir, **options)
     return drawn(drawing.dot, "png", rankdir=drawing.rankdir, dpi=str(dpi))
 
 
@@ -109,7 +108,7 @@ def mimebundle(graph: LineageGraph, include=None, exclude=None, *, full_size: bo
             if "image/svg+xml" in images:
                 bundle["image/svg+xml"] = drawing.svg
             if "image/png" in images:
-                bundle["image/png"] = png(graph, drawing)
+                bundle["image/png"] = png(drawing)
         except (DotNotFoundError, RenderError, OSError) as exc:
             bundle.pop("image/svg+xml", None)
             text = f"{(str(exc) or type(exc).__name__).splitlines()[0]}\n{text}"
