@@ -13,6 +13,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_lab_forms import PANEL, retype, run_cell, seed_mnist  # noqa: E402
 
+from ..widgets.conftest import seed_wide  # noqa: E402
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CELLS = [
@@ -23,17 +25,6 @@ CELLS = [
     "%lineage form explore",
 ]
 HOSTILE = '<img src=x onerror="window.pwned=1"> & "q" <script>window.pwned=2</script>'
-
-
-def seed_wide(client) -> None:
-    """A context, 3 steps, 100 artifacts produced by each: 304 vertices, more than the 150 drawn."""
-    ctx = client.create_context("wide", "Workflow")
-    for s in range(3):
-        step = client.create_action(f"step-{s}", "Step")
-        client.associate(ctx, step, "AssociatedWith")
-        for i in range(100):
-            art = client.create_artifact(f"s3://bucket/s{s}/a{i}", "DataSet", f"s{s}-a{i}")
-            client.associate(step, art, "Produced")
 
 
 def seed_hostile(client) -> None:

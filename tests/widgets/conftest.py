@@ -24,3 +24,15 @@ def reader(store_url):
     from lineage_magics import LineageClient
 
     return LineageClient(store_url, progress=False)
+
+
+def seed_wide(client) -> None:
+    """A context, 3 steps, 100 artifacts produced by each: 304 vertices, more than the 150 drawn
+    (the graph widget's "+K more" tests, here and in the browser)."""
+    ctx = client.create_context("wide", "Workflow")
+    for s in range(3):
+        step = client.create_action(f"step-{s}", "Step")
+        client.associate(ctx, step, "AssociatedWith")
+        for i in range(100):
+            art = client.create_artifact(f"s3://b/s{s}/a{i}", "DataSet", f"s{s}-a{i}")
+            client.associate(step, art, "Produced")

@@ -20,6 +20,8 @@ from lineage_magics.widgets.graph_view import STATIC, GraphView
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "render"))
 from render_helpers import HOSTILE, hostile_graph  # noqa: E402
 
+from .conftest import seed_wide  # noqa: E402
+
 
 class Calls:
     """The SageMaker operations a boto3 client makes (botocore's before-call event)."""
@@ -40,13 +42,7 @@ def wide():
     """A workflow context, 3 steps, 100 artifacts made by each step: 304 vertices, traced over the
     SageMaker API path (QueryLineage pages, DescribeArtifact for what is shown)."""
     lc = LineageClient("memory://", progress=False)
-    ctx = lc.create_context("wide", "Workflow")
-    for s in range(3):
-        step = lc.create_action(f"step-{s}", "Step")
-        lc.associate(ctx, step, "AssociatedWith")
-        for i in range(100):
-            art = lc.create_artifact(f"s3://b/s{s}/a{i}", "DataSet", f"s{s}-a{i}")
-            lc.associate(step, art, "Produced")
+    seed_wide(lc)
     fresh = LineageClient(lc.sagemaker, progress=False)  # nothing described yet, as in a new session
     fresh.api.trace_via_api = True
     return fresh
