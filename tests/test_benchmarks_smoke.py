@@ -21,6 +21,7 @@ ROWS = [
     "Trace 5 hops both ways",
     "Trace 20 hops upstream",
     "Full upstream closure",
+    "Full upstream closure through `%lineage trace`",
     "Trace across the QueryLineage page limit",
     "Clean-up of a context with 1,000 associations",
     "Render 30 vertices",
